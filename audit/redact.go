@@ -398,6 +398,10 @@ func isTokenChar(c byte) bool {
 		c == '-' || c == '_' || c == '+' || c == '/' || c == '='
 }
 
+func isWordChar(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+}
+
 // redactJWTs replaces each base64url run that starts with "eyJ" (the
 // encoding of `{"`, how every JWS and JWE header starts) at a token
 // boundary, dots included.
@@ -410,7 +414,7 @@ func redactJWTs(s string) string {
 			break
 		}
 		start := i + j
-		if start > 0 && isTokenChar(s[start-1]) {
+		if start > 0 && isWordChar(s[start-1]) {
 			i = start + 3
 			continue
 		}
