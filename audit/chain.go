@@ -40,13 +40,19 @@ const (
 // A Chain is immutable and safe for concurrent use.
 type Chain struct {
 	key  []byte
-	pool sync.Pool // of hash.Hash
+	pool sync.Pool // of HMAC hash.Hash
+	bufs sync.Pool // of *[]byte for the canonical encoding
+}
+
+func newBuf() any {
+	b := make([]byte, 0, 1024)
+	return &b
 }
 
 // NewChain returns an unkeyed SHA-256 chain.
 func NewChain() *Chain {
 	c := &Chain{}
-	c.pool.New = func() any { return sha256.New() }
+	c.bufs.New = newBuf
 	return c
 }
 
@@ -58,6 +64,7 @@ func NewHMACChain(key []byte) (*Chain, error) {
 	}
 	c := &Chain{key: bytes.Clone(key)}
 	c.pool.New = func() any { return hmac.New(sha256.New, c.key) }
+	c.bufs.New = newBuf
 	return c, nil
 }
 
@@ -83,32 +90,36 @@ func (c *Chain) Append(ctx context.Context, st Store, e Entry) (Record, error) {
 
 // Sum computes r's hash from every field but Hash.
 func (c *Chain) Sum(r Record) []byte {
+	bp := c.bufs.Get().(*[]byte)
+	defer c.bufs.Put(bp)
+	b := (*bp)[:0]
+	if c.key == nil {
+		b = append(b, tagSHA256...)
+	} else {
+		b = append(b, tagHMAC...)
+	}
+	b = binary.BigEndian.AppendUint64(b, r.Seq)
+	b = appendField(b, r.PrevHash)
+	b = binary.BigEndian.AppendUint64(b, uint64(r.Time.UnixMilli()))
+	b = appendField(b, r.Action)
+	b = appendField(b, r.Outcome)
+	b = appendField(b, r.Actor)
+	b = appendField(b, r.Data)
+	*bp = b
+	if c.key == nil {
+		sum := sha256.Sum256(b)
+		return sum[:]
+	}
 	h := c.pool.Get().(hash.Hash)
 	defer c.pool.Put(h)
 	h.Reset()
-	var b [8]byte
-	if c.key == nil {
-		h.Write([]byte(tagSHA256))
-	} else {
-		h.Write([]byte(tagHMAC))
-	}
-	binary.BigEndian.PutUint64(b[:], r.Seq)
-	h.Write(b[:])
-	writeField(h, r.PrevHash)
-	binary.BigEndian.PutUint64(b[:], uint64(r.Time.UnixMilli()))
-	h.Write(b[:])
-	writeField(h, []byte(r.Action))
-	writeField(h, []byte(r.Outcome))
-	writeField(h, []byte(r.Actor))
-	writeField(h, r.Data)
+	h.Write(b)
 	return h.Sum(nil)
 }
 
-func writeField(h hash.Hash, p []byte) {
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], uint32(len(p)))
-	h.Write(b[:])
-	h.Write(p)
+func appendField[T []byte | string](b []byte, p T) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(len(p)))
+	return append(b, p...)
 }
 
 // Verify walks st from sequence number from to to (0 = the head) and

@@ -118,7 +118,9 @@ func TestLoggerLevelsAndHelpers(t *testing.T) {
 			map[string]any{"action": "auth.lockout", "outcome": "denied", "target": "alice@example.com", "extra": map[string]any{"until": "2025-06-01T12:01:00Z"}}},
 		{"rate limited", func(l *audit.Logger) { l.RateLimited(t.Context(), "login", ip) }, "WARN",
 			map[string]any{"action": "ratelimit.reject", "outcome": "denied", "extra": map[string]any{"policy": "login"}}},
-		{"error outcome", func(l *audit.Logger) { l.Log(t.Context(), audit.Event{Action: "store.write", Outcome: audit.OutcomeError}) }, "ERROR",
+		{"error outcome", func(l *audit.Logger) {
+			l.Log(t.Context(), audit.Event{Action: "store.write", Outcome: audit.OutcomeError})
+		}, "ERROR",
 			map[string]any{"outcome": "error"}},
 		{"no outcome", func(l *audit.Logger) { l.Log(t.Context(), audit.Event{Action: "x.y"}) }, "INFO",
 			map[string]any{"outcome": "unknown"}},
@@ -429,3 +431,25 @@ func TestFullFlowNoSecretsInAnySink(t *testing.T) {
 type errTokenExpired struct{ tok string }
 
 func (e errTokenExpired) Error() string { return "token expired: " + e.tok }
+
+// Whatever the client-controlled strings hold, one event is one JSON line.
+func FuzzOneEventOneRecord(f *testing.F) {
+	f.Add("a\r\nlevel=INFO msg=login ok", "ua\n", "r\u2028", "k")
+	f.Add(`a","outcome":"success`, "\x00\xff", "\\", "password")
+	f.Fuzz(func(t *testing.T, user, ua, reason, key string) {
+		var buf syncBuffer
+		lg, err := audit.New(audit.WithSink(audit.Sink{Handler: slog.NewJSONHandler(&buf, nil), Buffer: -1}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lg.Log(t.Context(), audit.Event{Action: "auth.login", Outcome: audit.OutcomeFailure, Actor: audit.Actor{ID: user},
+			Reason: reason, UserAgent: ua, Target: user, Extra: []slog.Attr{slog.String(key, user), slog.Group(key, slog.String(user, ua))}})
+		if err := lg.Close(); err != nil {
+			t.Fatal(err)
+		}
+		recs := jsonLines(t, buf.Bytes())
+		if len(recs) != 1 || recs[0]["outcome"] != "failure" || recs[0]["action"] != "auth.login" {
+			t.Fatalf("one event gave %d records: %q", len(recs), buf.Bytes())
+		}
+	})
+}

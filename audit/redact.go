@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -72,6 +74,8 @@ type RedactOptions struct {
 //
 // A Redactor is immutable and safe for concurrent use.
 type Redactor struct {
+	cache      sync.Map // key → bool, bounded by cacheN
+	cacheN     atomic.Int32
 	keys       map[string]bool
 	allow      map[string]bool
 	maskEmails bool
@@ -634,11 +638,28 @@ func normalizeKey(k string) string {
 	return b.String()
 }
 
+// maxKeyCache bounds the memo of key decisions (keys can come from
+// clients, e.g. JSON objects logged whole).
+const maxKeyCache = 4096
+
 // sensitiveKey reports whether the value of key k must be redacted.
 func (rd *Redactor) sensitiveKey(k string) bool {
 	if k == "" {
 		return false
 	}
+	if v, ok := rd.cache.Load(k); ok {
+		return v.(bool)
+	}
+	secret := rd.classifyKey(k)
+	if len(k) <= 64 && rd.cacheN.Load() < maxKeyCache {
+		if _, loaded := rd.cache.LoadOrStore(k, secret); !loaded {
+			rd.cacheN.Add(1)
+		}
+	}
+	return secret
+}
+
+func (rd *Redactor) classifyKey(k string) bool {
 	var stack [64]byte
 	norm := stack[:0]
 	for i := 0; i < len(k); i++ {

@@ -58,7 +58,7 @@ func TestRedactorKeys(t *testing.T) {
 		{"jwt", true},
 		{"csrf_token", true},
 		{"credentials", true},
-		{"x-internal", true}, // custom key
+		{"x-internal", true},  // custom key
 		{"token_type", false}, // allowed key
 		{"status_code", false},
 		{"countryCode", false},
