@@ -25,7 +25,7 @@ type AsyncOptions struct {
 	// Buffer is the queue capacity; 0 means [DefaultBuffer]. A negative
 	// Buffer makes the handler synchronous: records are handled on the
 	// caller's goroutine (for tests, benchmarks and handlers that cannot
-	// block); failures are still counted and reported.
+	// block); failures are still counted, and reported at Close only.
 	Buffer int
 	// ReportInterval is how often the worker checks for lost records and
 	// writes an "audit: N records dropped" record into the sink; 0 means

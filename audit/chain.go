@@ -102,7 +102,7 @@ func (c *Chain) Sum(r Record) []byte {
 	b = appendField(b, r.PrevHash)
 	b = binary.BigEndian.AppendUint64(b, uint64(r.Time.UnixMilli()))
 	b = appendField(b, r.Action)
-	b = appendField(b, r.Outcome)
+	b = appendField(b, string(r.Outcome))
 	b = appendField(b, r.Actor)
 	b = appendField(b, r.Data)
 	*bp = b

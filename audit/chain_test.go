@@ -51,7 +51,7 @@ func TestChainKnownAnswers(t *testing.T) {
 			var recs []audit.Record
 			for _, v := range mode.vs {
 				data, _ := hex.DecodeString(v.Data)
-				r := mode.chain.Seal(head, audit.Entry{Time: time.UnixMilli(v.UnixMS), Action: v.Action, Outcome: v.Outcome, Actor: v.Actor, Data: data})
+				r := mode.chain.Seal(head, audit.Entry{Time: time.UnixMilli(v.UnixMS), Action: v.Action, Outcome: audit.Outcome(v.Outcome), Actor: v.Actor, Data: data})
 				if r.Seq != v.Seq || hex.EncodeToString(r.PrevHash) != v.Prev || hex.EncodeToString(r.Hash) != v.Hash {
 					t.Fatalf("seq %d: got seq %d prev %x hash %x, want prev %s hash %s", v.Seq, r.Seq, r.PrevHash, r.Hash, v.Prev, v.Hash)
 				}

@@ -397,7 +397,7 @@ func TestFullFlowNoSecretsInAnySink(t *testing.T) {
 	var storeBytes []byte
 	if err := st.Range(ctx, 1, 0, func(r audit.Record) error {
 		storeBytes = append(storeBytes, r.Data...)
-		storeBytes = append(storeBytes, r.Action+r.Actor+r.Outcome...)
+		storeBytes = append(storeBytes, r.Action+r.Actor+string(r.Outcome)...)
 		return nil
 	}); err != nil {
 		t.Fatal(err)

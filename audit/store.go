@@ -18,7 +18,7 @@ type Record struct {
 	// Action, Outcome and Actor (the actor ID) are copied from the record
 	// for queries.
 	Action  string
-	Outcome string
+	Outcome Outcome
 	Actor   string
 	// Data is the complete JSON record, exactly as the JSON sinks write it
 	// (without the trailing newline).
@@ -34,7 +34,7 @@ type Record struct {
 type Entry struct {
 	Time    time.Time
 	Action  string
-	Outcome string
+	Outcome Outcome
 	Actor   string
 	Data    []byte
 }
@@ -88,7 +88,7 @@ type Query struct {
 	// Actor, Action and Outcome, when not empty, must match exactly.
 	Actor   string
 	Action  string
-	Outcome string
+	Outcome Outcome
 	// Cursor continues a previous query: pass the previous [Page].Next.
 	// Records strictly after it (in the query's order) are returned.
 	Cursor uint64

@@ -54,7 +54,7 @@ func (h *storeHandler) Handle(ctx context.Context, r slog.Record) error {
 			case KeyAction:
 				e.Action = a.Value.String()
 			case KeyOutcome:
-				e.Outcome = a.Value.String()
+				e.Outcome = Outcome(a.Value.String())
 			case KeyActor:
 				v := a.Value.Resolve()
 				if v.Kind() == slog.KindGroup {

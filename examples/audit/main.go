@@ -89,7 +89,7 @@ func run() error {
 	}
 
 	fmt.Println("--- failed logins of alice, from the store ---")
-	page, err := store.Query(ctx, audit.Query{Actor: "alice@example.com", Outcome: string(audit.OutcomeFailure)})
+	page, err := store.Query(ctx, audit.Query{Actor: "alice@example.com", Outcome: audit.OutcomeFailure})
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ type editedStore struct {
 func (s editedStore) Range(ctx context.Context, from, to uint64, fn func(audit.Record) error) error {
 	return s.Store.Range(ctx, from, to, func(r audit.Record) error {
 		if r.Seq == s.seq {
-			r.Outcome = string(audit.OutcomeSuccess)
+			r.Outcome = audit.OutcomeSuccess
 		}
 		return fn(r)
 	})

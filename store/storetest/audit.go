@@ -15,7 +15,7 @@ import (
 // auditBase is the audit suite's clock origin (UTC, millisecond precision).
 var auditBase = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-func auditEntry(i int, actor, action, outcome string) audit.Entry {
+func auditEntry(i int, actor, action string, outcome audit.Outcome) audit.Entry {
 	return audit.Entry{
 		Time:    auditBase.Add(time.Duration(i) * time.Minute),
 		Action:  action,
@@ -72,7 +72,7 @@ func RunAuditStore(t *testing.T, newStore func(t *testing.T) audit.Store) {
 			if i%2 == 1 {
 				actor = "bob"
 			}
-			action, outcome := audit.ActionLogin, "success"
+			action, outcome := audit.ActionLogin, audit.OutcomeSuccess
 			switch i % 3 {
 			case 1:
 				outcome = "failure"
