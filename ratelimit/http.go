@@ -165,7 +165,7 @@ func (l *Limiter) Stats() Stats {
 // bad name or policy.
 func (l *Limiter) Middleware(rule Rule) (func(http.Handler) http.Handler, error) {
 	if !validRuleName(rule.Name) {
-		return nil, fmt.Errorf("%w: name %q: want 1-64 of A-Z a-z 0-9 - _ .", ErrInvalidRule, rule.Name)
+		return nil, fmt.Errorf("%w: name %q: want 1 to 64 of A-Z a-z 0-9 and '-', '_', '.'", ErrInvalidRule, rule.Name)
 	}
 	if err := rule.Policy.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %q: %w", ErrInvalidRule, rule.Name, err)

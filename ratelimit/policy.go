@@ -60,6 +60,8 @@ func Parse(s string) (Policy, error) {
 		return fail(ErrSyntax, "want a count such as 5/minute")
 	}
 	if count < 1 || count > maxCount {
+		sc.pos = 0
+		sc.space()
 		return fail(ErrCount, "count must be in [1, 1e9]")
 	}
 	sc.space()
@@ -68,8 +70,10 @@ func Parse(s string) (Policy, error) {
 	}
 	sc.space()
 	mult := int64(1)
+	multStart := sc.pos
 	if n, ok := sc.int(); ok {
 		if n < 1 || n > maxMult {
+			sc.pos = multStart
 			return fail(ErrUnit, "period multiplier must be in [1, 1e6]")
 		}
 		mult = n
@@ -100,11 +104,15 @@ func Parse(s string) (Policy, error) {
 		if sc.literal("=") {
 			sc.space()
 		}
+		burstStart := sc.pos
 		b, ok := sc.int()
 		if !ok || b < 1 || b > maxCount {
+			sc.pos = burstStart
 			return fail(ErrBurst, "burst must be an integer in [1, 1e9]")
 		}
-		p.Burst = int(b)
+		if int(b) != p.Limit { // Burst == Limit is the default: keep one spelling
+			p.Burst = int(b)
+		}
 		sc.space()
 		if sc.pos < len(s) {
 			return fail(ErrSyntax, "unexpected text after the burst")
