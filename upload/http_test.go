@@ -171,4 +171,3 @@ func TestContentDisposition(t *testing.T) {
 		})
 	}
 }
-

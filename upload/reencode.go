@@ -42,7 +42,9 @@ func (s *Store) reencode(ctx context.Context, f *os.File, info *Info) error {
 			return reject(ErrCorrupt, "the image could not be decoded", err)
 		}
 		if info.Ext == formatPNG.ext {
-			encode = func(w io.Writer) error { return (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(w, img) }
+			encode = func(w io.Writer) error {
+				return (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(w, img)
+			}
 		} else {
 			encode = func(w io.Writer) error { return jpeg.Encode(w, img, &jpeg.Options{Quality: jpegQuality}) }
 		}

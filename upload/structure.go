@@ -88,8 +88,7 @@ func corrupt(format string, args ...any) error {
 // until IEND.
 func newPNGChecker() *pushParser {
 	p := &pushParser{need: 8}
-	var chunkHeader func(b []byte) error
-	chunkHeader = func(b []byte) error {
+	chunkHeader := func(b []byte) error {
 		n := binary.BigEndian.Uint32(b[:4])
 		if n > 1<<31-1 {
 			return corrupt("PNG chunk length %d is invalid", n)
@@ -122,8 +121,8 @@ func newPNGChecker() *pushParser {
 func newGIFChecker(maxPixels int64) *pushParser {
 	p := &pushParser{need: 13}
 	var (
-		frames int
-		area   int64
+		frames                                       int
+		area                                         int64
 		intro, extLabel, imageDesc, lzwMin, subBlock func(b []byte) error
 		afterSubBlocks                               func()
 	)

@@ -91,7 +91,7 @@ func (v *Validator) Config() Config {
 // [*Error] values; other errors come from src, dst or ctx.
 func (v *Validator) Copy(ctx context.Context, dst io.Writer, src io.Reader, filename string) (*Info, error) {
 	info := &Info{DisplayName: SanitizeName(filename)}
-	_, f, err := v.checkName(info.DisplayName)
+	ext, f, err := v.checkName(info.DisplayName)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (v *Validator) Copy(ctx context.Context, dst io.Writer, src io.Reader, file
 	if n == 0 {
 		return nil, reject(ErrEmpty, "the file is empty", nil)
 	}
-	if err := v.checkType(f, head[:n]); err != nil {
+	if err := v.checkType(f, ext, head[:n]); err != nil {
 		return nil, err
 	}
 
@@ -163,7 +163,7 @@ func (v *Validator) Copy(ctx context.Context, dst io.Writer, src io.Reader, file
 }
 
 // checkType compares the sniffed type with the one the extension names.
-func (v *Validator) checkType(want *format, head []byte) error {
+func (v *Validator) checkType(want *format, ext string, head []byte) error {
 	m := mimetype.Detect(head)
 	for p := m; p != nil; p = p.Parent() {
 		if p.Is(want.mime) {
@@ -171,7 +171,7 @@ func (v *Validator) checkType(want *format, head []byte) error {
 		}
 	}
 	if got := formatForMIME(m.String()); got != nil {
-		return reject(ErrTypeMismatch, fmt.Sprintf("the file is %s but its name ends in a %s extension", got.description, want.name), nil)
+		return reject(ErrTypeMismatch, fmt.Sprintf("the file is %s but its name ends in %s", got.description, ext), nil)
 	}
 	kind := ErrType
 	for p := m; p != nil; p = p.Parent() {
