@@ -97,7 +97,6 @@ type asyncCore struct {
 
 	written, dropped, failed, reported atomic.Uint64
 	abandoned                          atomic.Bool
-	lastCtx                            atomic.Pointer[context.Context]
 	reportMu                           sync.Mutex
 
 	closeOnce sync.Once
@@ -163,7 +162,6 @@ func (h *AsyncHandler) Handle(ctx context.Context, r slog.Record) error {
 	}
 	ctx = context.WithoutCancel(ctx)
 	if c.sync {
-		c.setCtx(ctx)
 		c.handle(asyncItem{ctx: ctx, r: r, h: h.next})
 		return nil
 	}
@@ -218,12 +216,6 @@ func (h *AsyncHandler) Shutdown(ctx context.Context) error {
 	return h.core.shutdown(ctx.Done())
 }
 
-func (c *asyncCore) setCtx(ctx context.Context) {
-	if c.lastCtx.Load() == nil {
-		c.lastCtx.CompareAndSwap(nil, &ctx)
-	}
-}
-
 func (c *asyncCore) shutdown(abort <-chan struct{}) error {
 	c.closeOnce.Do(func() {
 		c.mu.Lock()
@@ -261,9 +253,11 @@ func (c *asyncCore) run() {
 		tick = t.C
 	}
 	for {
+		if c.abandoned.Load() {
+			return
+		}
 		select {
 		case it := <-c.queue:
-			c.setCtx(it.ctx)
 			c.handle(it)
 		case <-tick:
 			c.report()
@@ -274,7 +268,6 @@ func (c *asyncCore) run() {
 				}
 				select {
 				case it := <-c.queue:
-					c.setCtx(it.ctx)
 					c.handle(it)
 				default:
 					c.report()
@@ -314,10 +307,6 @@ func (c *asyncCore) report() {
 	if dropped+failed <= rep {
 		return
 	}
-	ctxp := c.lastCtx.Load()
-	if ctxp == nil {
-		return
-	}
 	n := dropped + failed - rep
 	r := slog.NewRecord(c.clock(), slog.LevelWarn, fmt.Sprintf("audit: %d records dropped", n), 0)
 	r.AddAttrs(
@@ -331,7 +320,10 @@ func (c *asyncCore) report() {
 			slog.Uint64("sink_errors_total", failed),
 		),
 	)
-	if err := safeHandle(*ctxp, c.root, r); err != nil {
+	// The report belongs to no request: it must not carry the values (trace
+	// or request IDs) of whichever request happened to be queued, so it
+	// gets a fresh root context rather than one derived from a caller's.
+	if err := safeHandle(context.Background(), c.root, r); err != nil {
 		return
 	}
 	c.reported.Store(dropped + failed)

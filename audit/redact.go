@@ -381,7 +381,7 @@ func (rd *Redactor) scrub(s string) (string, bool) {
 	if strings.Contains(s, "earer") || strings.Contains(s, "EARER") {
 		s = redactBearer(s)
 	}
-	if strings.IndexByte(s, '=') >= 0 || strings.Contains(s, "\":") {
+	if strings.IndexByte(s, '=') >= 0 || strings.IndexByte(s, ':') >= 0 {
 		s = rd.redactPairs(s)
 	}
 	if rd.maskEmails && strings.IndexByte(s, '@') >= 0 {
@@ -480,24 +480,24 @@ func isKeyChar(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
 }
 
-// redactPairs redacts the value of every key=value pair (query strings,
-// form bodies, "password=…" in free text) and every "key":"value" pair
-// (JSON held in a string) whose key is sensitive.
+// redactPairs redacts the value of every key=value or key: value pair
+// (query strings, form bodies, headers and "password: …" in free text,
+// "key": "value" in JSON held in a string) whose key is sensitive. Quoted
+// values are redacted up to their closing quote.
 func (rd *Redactor) redactPairs(s string) string {
 	var b strings.Builder
 	last := 0
 	for i := 1; i < len(s); i++ {
-		quoted := false
-		switch {
-		case s[i] == '=':
-		case s[i] == ':' && s[i-1] == '"':
-			quoted = true
-		default:
+		if s[i] != '=' && s[i] != ':' {
 			continue
 		}
 		kend := i
-		if quoted {
-			kend = i - 1
+		for s[i] == ':' && kend > last && (s[kend-1] == ' ' || s[kend-1] == '\t') {
+			kend--
+		}
+		quotedKey := kend > last && s[kend-1] == '"'
+		if quotedKey {
+			kend--
 		}
 		k := kend
 		for k > last && isKeyChar(s[k-1]) {
@@ -507,29 +507,24 @@ func (rd *Redactor) redactPairs(s string) string {
 			continue
 		}
 		v := i + 1
-		if quoted {
-			for v < len(s) && (s[v] == ' ' || s[v] == '\t') {
-				v++
-			}
-			if v < len(s) && s[v] == '"' {
-				v++
-				e := v
-				for e < len(s) && s[e] != '"' {
-					if s[e] == '\\' {
-						e++
-					}
-					e++
-				}
-				e = min(e, len(s))
-				b.WriteString(s[last:v])
-				b.WriteString(Placeholder)
-				last, i = e, e
-				continue
-			}
+		for v < len(s) && (s[v] == ' ' || s[v] == '\t') {
+			v++
 		}
 		e := v
-		for e < len(s) && !strings.ContainsRune("&; \t\r\n,\"'}", rune(s[e])) {
-			e++
+		if v < len(s) && s[v] == '"' {
+			v++
+			e = v
+			for e < len(s) && s[e] != '"' {
+				if s[e] == '\\' {
+					e++
+				}
+				e++
+			}
+			e = min(e, len(s))
+		} else {
+			for e < len(s) && !strings.ContainsRune("&; \t\r\n,\"'}", rune(s[e])) {
+				e++
+			}
 		}
 		if e == v {
 			continue
