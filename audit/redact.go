@@ -69,8 +69,10 @@ type RedactOptions struct {
 //
 // [slog.LogValuer] values are resolved first, so a value whose LogValue
 // returns a secret is still caught; [Secret] is a LogValuer that always
-// redacts. Structs, maps and slices logged with [slog.Any] are encoded to
-// JSON and walked, so a struct field named Password is redacted too.
+// redacts. Errors and [fmt.Stringer]s become their (scrubbed) text;
+// []byte values are replaced whole; other structs, maps and slices logged
+// with [slog.Any] are encoded to JSON and walked, so a struct field named
+// Password is redacted too.
 //
 // A Redactor is immutable and safe for concurrent use.
 type Redactor struct {
