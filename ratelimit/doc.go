@@ -47,7 +47,7 @@
 // {"detail": "...", "error_code": "rate_limited"}, Retry-After, and the
 // IETF draft headers RateLimit-Policy ("login";q=5;w=60) and RateLimit
 // ("login";r=0;t=60), which are also set on allowed responses. A failing
-// store is logged ([WithLogger], at most once a second, never with client
+// or hanging store ([WithTimeout] bounds each call) is logged ([WithLogger], at most once a second, never with client
 // addresses) and counted ([Limiter.Stats]).
 //
 // All types are safe for concurrent use.

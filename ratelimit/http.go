@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -110,6 +111,14 @@ func WithIPResolver(r *headers.IPResolver) Option {
 	return func(lim *Limiter) { lim.resolver = r }
 }
 
+// WithTimeout bounds each store call (default: none beyond the request's
+// own context and the store client's timeouts). A call that runs out of
+// time counts as a store failure and follows the rule's [FailMode], so a
+// Redis that hangs costs at most d per request.
+func WithTimeout(d time.Duration) Option {
+	return func(lim *Limiter) { lim.timeout = d }
+}
+
 // Limiter is HTTP rate-limiting middleware over a [Store]. Build one with
 // [New], then one middleware per [Rule] with [Limiter.Middleware]. It is
 // safe for concurrent use.
@@ -117,13 +126,14 @@ type Limiter struct {
 	store    Store
 	logger   *slog.Logger
 	resolver *headers.IPResolver
+	timeout  time.Duration
 
 	allowed, denied, backendErrors, failedOpen, failedClosed atomic.Uint64
 	lastLog, suppressed                                      atomic.Int64
 }
 
 // New returns a limiter deciding with store. It returns [ErrNilStore] for a
-// nil store.
+// nil store and [ErrInvalidOption] for a negative timeout.
 func New(store Store, opts ...Option) (*Limiter, error) {
 	if store == nil {
 		return nil, ErrNilStore
@@ -131,6 +141,9 @@ func New(store Store, opts ...Option) (*Limiter, error) {
 	l := &Limiter{store: store}
 	for _, o := range opts {
 		o(l)
+	}
+	if l.timeout < 0 {
+		return nil, fmt.Errorf("%w: timeout %v", ErrInvalidOption, l.timeout)
 	}
 	if l.logger == nil {
 		l.logger = slog.New(slog.DiscardHandler)
@@ -183,7 +196,7 @@ func (l *Limiter) Middleware(rule Rule) (func(http.Handler) http.Handler, error)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			key := prefix + keyFn(r, l.client(r))
-			d, err := l.store.Allow(r.Context(), key, rule.Policy)
+			d, err := l.decide(r.Context(), key, rule.Policy)
 			if err != nil {
 				l.backendError(rule, err)
 				if rule.OnBackendError == FailOpen {
@@ -210,6 +223,15 @@ func (l *Limiter) Middleware(rule Rule) (func(http.Handler) http.Handler, error)
 			next.ServeHTTP(w, r)
 		})
 	}, nil
+}
+
+func (l *Limiter) decide(ctx context.Context, key string, p Policy) (Decision, error) {
+	if l.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, l.timeout)
+		defer cancel()
+	}
+	return l.store.Allow(ctx, key, p)
 }
 
 // client returns the request's client address bucket.

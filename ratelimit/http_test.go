@@ -266,6 +266,30 @@ func TestBackendDown(t *testing.T) {
 	}
 }
 
+// hangingStore never answers until its context ends.
+type hangingStore struct{}
+
+func (hangingStore) Allow(ctx context.Context, _ string, _ ratelimit.Policy) (ratelimit.Decision, error) {
+	<-ctx.Done()
+	return ratelimit.Decision{}, ctx.Err()
+}
+
+func TestTimeout(t *testing.T) {
+	l := newLimiter(t, hangingStore{}, ratelimit.WithTimeout(10*time.Millisecond))
+	closed := middleware(t, l, ratelimit.Rule{Name: "login", Policy: mustPolicy(t, "5/minute")})(okHandler)
+	open := middleware(t, l, ratelimit.Rule{Name: "search", Policy: mustPolicy(t, "5/minute"), OnBackendError: ratelimit.FailOpen})(okHandler)
+	checkErrorBody(t, do(closed, request("198.51.100.1:1")), http.StatusServiceUnavailable, "rate_limit_unavailable")
+	if code := do(open, request("198.51.100.1:1")).Code; code != http.StatusOK {
+		t.Errorf("fail-open rule on a hanging store: %d", code)
+	}
+	if s := l.Stats(); s.BackendErrors != 2 {
+		t.Errorf("Stats = %+v", s)
+	}
+	if _, err := ratelimit.New(hangingStore{}, ratelimit.WithTimeout(-1)); !errors.Is(err, ratelimit.ErrInvalidOption) {
+		t.Errorf("negative timeout: %v", err)
+	}
+}
+
 func TestStatsCountDecisions(t *testing.T) {
 	store, _ := newMemory(t)
 	l := newLimiter(t, store)

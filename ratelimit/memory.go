@@ -22,13 +22,14 @@ const (
 type MemoryOption func(*memoryConfig)
 
 type memoryConfig struct {
-	now     func() time.Time
+	now     func() time.Time // nil: the monotonic clock
 	maxKeys int
 	shards  int
 	sweep   time.Duration
 }
 
-// WithClock sets the store's clock (default [time.Now]); tests inject a
+// WithClock sets the store's clock (default: [time.Now], read through the
+// monotonic clock so wall-clock steps change no decision); tests inject a
 // fake one to make expiry exact.
 func WithClock(now func() time.Time) MemoryOption {
 	return func(c *memoryConfig) { c.now = now }
@@ -67,7 +68,7 @@ type MemoryStore struct {
 	shards   []memShard
 	mask     uint64
 	seed     maphash.Seed
-	now      func() time.Time
+	now      func() int64 // Unix ns
 	perShard int
 	closed   atomic.Bool
 	stop     chan struct{}
@@ -85,13 +86,11 @@ var _ Store = (*MemoryStore)(nil)
 // NewMemoryStore returns an empty store. It returns an error wrapping
 // [ErrInvalidOption] for a negative or zero bound.
 func NewMemoryStore(opts ...MemoryOption) (*MemoryStore, error) {
-	cfg := memoryConfig{now: time.Now, maxKeys: DefaultMaxKeys, shards: DefaultShards, sweep: DefaultSweepInterval}
+	cfg := memoryConfig{maxKeys: DefaultMaxKeys, shards: DefaultShards, sweep: DefaultSweepInterval}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	switch {
-	case cfg.now == nil:
-		return nil, fmt.Errorf("%w: nil clock", ErrInvalidOption)
 	case cfg.maxKeys < 1:
 		return nil, fmt.Errorf("%w: max keys %d", ErrInvalidOption, cfg.maxKeys)
 	case cfg.shards < 1 || cfg.shards > 1<<16:
@@ -100,15 +99,23 @@ func NewMemoryStore(opts ...MemoryOption) (*MemoryStore, error) {
 		return nil, fmt.Errorf("%w: sweep interval %v", ErrInvalidOption, cfg.sweep)
 	}
 	n := 1 << bits.Len(uint(cfg.shards-1))
-	if n > cfg.maxKeys {
-		n = 1 << (bits.Len(uint(cfg.maxKeys)) - 1)
+	for n > 1 && cfg.maxKeys/n < 16 { // small bounds: fewer, fuller shards
+		n /= 2
 	}
 	s := &MemoryStore{
 		shards:   make([]memShard, n),
 		mask:     uint64(n - 1),
 		seed:     maphash.MakeSeed(),
-		now:      cfg.now,
 		perShard: cfg.maxKeys / n,
+	}
+	if cfg.now != nil {
+		s.now = func() int64 { return cfg.now().UnixNano() }
+	} else {
+		// time.Since on a time with a monotonic reading costs one clock
+		// read; time.Now().UnixNano() costs two.
+		base := time.Now()
+		baseNano := base.UnixNano()
+		s.now = func() int64 { return baseNano + int64(time.Since(base)) }
 	}
 	for i := range s.shards {
 		s.shards[i].m = make(map[string]int64)
@@ -131,7 +138,7 @@ func (s *MemoryStore) Allow(_ context.Context, key string, p Policy) (Decision, 
 	if s.closed.Load() {
 		return Decision{}, ErrClosed
 	}
-	now := s.now().UnixNano()
+	now := s.now()
 	sh := &s.shards[maphash.String(s.seed, key)&s.mask]
 	sh.mu.Lock()
 	tat, held := sh.m[key]
@@ -187,7 +194,7 @@ func (s *MemoryStore) Len() int {
 // sweep drops every idle key: one whose theoretical arrival time has
 // passed, so its bucket is full and forgetting it changes no decision.
 func (s *MemoryStore) sweep() {
-	now := s.now().UnixNano()
+	now := s.now()
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.mu.Lock()

@@ -132,7 +132,6 @@ func TestMemoryOptionErrors(t *testing.T) {
 		"max keys":  ratelimit.WithMaxKeys(0),
 		"shards":    ratelimit.WithShards(0),
 		"sweep":     ratelimit.WithSweepInterval(-1),
-		"nil clock": ratelimit.WithClock(nil),
 	} {
 		if _, err := ratelimit.NewMemoryStore(opt); !errors.Is(err, ratelimit.ErrInvalidOption) {
 			t.Errorf("%s: err = %v", name, err)

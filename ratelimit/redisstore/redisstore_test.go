@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -278,6 +280,39 @@ func TestBackendDown(t *testing.T) {
 	_, err := s.Allow(context.Background(), "k", ratelimit.Policy{Limit: 1, Period: time.Second})
 	if err == nil {
 		t.Fatal("Allow succeeded with the server down")
+	}
+}
+
+// Through the HTTP middleware, a dead Redis follows each rule's fail mode.
+func TestMiddlewareRedisDown(t *testing.T) {
+	m := miniredis.RunT(t)
+	c := redis.NewClient(&redis.Options{Addr: m.Addr(), MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { _ = c.Close() })
+	l, err := ratelimit.New(newStore(t, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ratelimit.Policy{Limit: 5, Period: time.Minute}
+	closed, _ := l.Middleware(ratelimit.Rule{Name: "login", Policy: p})
+	open, _ := l.Middleware(ratelimit.Rule{Name: "search", Policy: p, OnBackendError: ratelimit.FailOpen})
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	serve := func(h http.Handler) int {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", "/", nil))
+		return rec.Code
+	}
+	if serve(closed(ok)) != http.StatusOK {
+		t.Fatal("healthy Redis: request refused")
+	}
+	m.Close()
+	if code := serve(closed(ok)); code != http.StatusServiceUnavailable {
+		t.Errorf("fail-closed rule with Redis down: %d", code)
+	}
+	if code := serve(open(ok)); code != http.StatusOK {
+		t.Errorf("fail-open rule with Redis down: %d", code)
+	}
+	if s := l.Stats(); s.BackendErrors != 2 || s.FailedClosed != 1 || s.FailedOpen != 1 {
+		t.Errorf("Stats = %+v", s)
 	}
 }
 
