@@ -129,9 +129,9 @@ func TestMemoryClose(t *testing.T) {
 
 func TestMemoryOptionErrors(t *testing.T) {
 	for name, opt := range map[string]ratelimit.MemoryOption{
-		"max keys":  ratelimit.WithMaxKeys(0),
-		"shards":    ratelimit.WithShards(0),
-		"sweep":     ratelimit.WithSweepInterval(-1),
+		"max keys": ratelimit.WithMaxKeys(0),
+		"shards":   ratelimit.WithShards(0),
+		"sweep":    ratelimit.WithSweepInterval(-1),
 	} {
 		if _, err := ratelimit.NewMemoryStore(opt); !errors.Is(err, ratelimit.ErrInvalidOption) {
 			t.Errorf("%s: err = %v", name, err)
