@@ -97,6 +97,7 @@ type asyncCore struct {
 
 	written, dropped, failed, reported atomic.Uint64
 	abandoned                          atomic.Bool
+	inFlight                           atomic.Int32
 	reportMu                           sync.Mutex
 
 	closeOnce sync.Once
@@ -229,16 +230,25 @@ func (c *asyncCore) shutdown(abort <-chan struct{}) error {
 				c.abandoned.Store(true)
 			}
 		}
-		if !c.abandoned.Load() && c.sync {
+		if c.abandoned.Load() {
+			// The worker is stuck in the sink: what is still queued will
+			// never be written. Count it as dropped.
+			for len(c.queue) > 0 {
+				select {
+				case <-c.queue:
+					c.dropped.Add(1)
+				default:
+				}
+			}
+		} else if c.sync {
 			c.report()
 		}
-		lost := c.dropped.Load() + c.failed.Load()
-		if rep := c.reported.Load(); lost > rep || c.abandoned.Load() {
-			n := lost - rep
-			if c.abandoned.Load() {
-				n += uint64(len(c.queue)) + 1 // queued plus the one stuck in the sink
-			}
-			c.closeErr = &LostError{Sink: c.name, Count: n}
+		lost := c.dropped.Load() + c.failed.Load() - c.reported.Load()
+		if c.abandoned.Load() {
+			lost += uint64(c.inFlight.Load()) // may still be written, late
+		}
+		if lost > 0 {
+			c.closeErr = &LostError{Sink: c.name, Count: lost}
 		}
 	})
 	return c.closeErr
@@ -281,6 +291,8 @@ func (c *asyncCore) run() {
 // handle passes one record to the sink, counting the result; a panicking
 // sink counts as failed.
 func (c *asyncCore) handle(it asyncItem) {
+	c.inFlight.Add(1)
+	defer c.inFlight.Add(-1)
 	if err := safeHandle(it.ctx, it.h, it.r); err != nil {
 		c.failed.Add(1)
 		return

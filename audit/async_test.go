@@ -229,6 +229,9 @@ func TestCloseTimeoutWithStuckSink(t *testing.T) {
 	if !errors.As(err, &le) || le.Count != 3 {
 		t.Fatalf("Shutdown = %v, want 3 lost", err)
 	}
+	if st := a.Stats(); st.Dropped != 2 || st.Queued != 0 {
+		t.Fatalf("stats after abandoning the queue: %+v", st)
+	}
 }
 
 func TestLogAfterCloseIsCounted(t *testing.T) {
