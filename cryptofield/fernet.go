@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -131,7 +130,7 @@ func (f *Fernet) Timestamp(token []byte) (time.Time, error) {
 	}
 	ts := binary.BigEndian.Uint64(raw[1:9])
 	if ts > math.MaxInt64 {
-		return time.Time{}, fmt.Errorf("%w: timestamp out of range", ErrInvalidToken)
+		return time.Time{}, invalidToken("timestamp out of range")
 	}
 	return time.Unix(int64(ts), 0), nil
 }
@@ -162,25 +161,39 @@ func (f *Fernet) RotateString(token string) (string, error) {
 	return string(tok), err
 }
 
-var errFernetMalformed = errors.New("malformed token")
+// tokenError is a rejected token: its message says why, and it matches
+// ErrInvalidToken (and ErrExpired or ErrFutureToken when relevant) with
+// errors.Is.
+type tokenError struct {
+	reason string
+	kind   error // nil, ErrExpired or ErrFutureToken
+}
+
+func (e *tokenError) Error() string { return "cryptofield: invalid token: " + e.reason }
+
+func (e *tokenError) Is(target error) bool {
+	return target == ErrInvalidToken || (e.kind != nil && target == e.kind)
+}
+
+func invalidToken(reason string) error { return &tokenError{reason: reason} }
 
 // verify decodes the token, checks its framing and finds the key whose MAC
 // matches (constant-time comparison). Nothing is decrypted here.
 func (f *Fernet) verify(token []byte) ([]byte, *fernetKeyState, error) {
 	if len(token) > fernetMaxTokenLen {
-		return nil, nil, fmt.Errorf("%w: token too long", ErrInvalidToken)
+		return nil, nil, invalidToken("too long")
 	}
 	raw := make([]byte, base64.URLEncoding.DecodedLen(len(token)))
 	n, err := base64.URLEncoding.Decode(raw, token)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: bad base64", ErrInvalidToken)
+		return nil, nil, invalidToken("not padded URL-safe base64")
 	}
 	raw = raw[:n]
 	if n < fernetMinLen || (n-fernetHeaderLen-fernetMACLen)%aes.BlockSize != 0 {
-		return nil, nil, fmt.Errorf("%w: %v", ErrInvalidToken, errFernetMalformed)
+		return nil, nil, invalidToken("wrong length")
 	}
 	if raw[0] != fernetVersion {
-		return nil, nil, fmt.Errorf("%w: unknown version 0x%02x", ErrInvalidToken, raw[0])
+		return nil, nil, invalidToken(fmt.Sprintf("unknown version 0x%02x", raw[0]))
 	}
 	body, tag := raw[:n-fernetMACLen], raw[n-fernetMACLen:]
 	var sum [fernetMACLen]byte
@@ -192,7 +205,7 @@ func (f *Fernet) verify(token []byte) ([]byte, *fernetKeyState, error) {
 			return raw, k, nil
 		}
 	}
-	return nil, nil, fmt.Errorf("%w: MAC does not match any key", ErrInvalidToken)
+	return nil, nil, invalidToken("MAC does not match any key")
 }
 
 func (f *Fernet) checkTime(raw []byte, ttl time.Duration) error {
@@ -203,10 +216,10 @@ func (f *Fernet) checkTime(raw []byte, ttl time.Duration) error {
 	ttlSec := uint64(ttl / time.Second)
 	skewSec := uint64(f.skew / time.Second)
 	if ts <= math.MaxUint64-ttlSec && ts+ttlSec < now {
-		return fmt.Errorf("%w: %w", ErrInvalidToken, ErrExpired)
+		return &tokenError{reason: "expired", kind: ErrExpired}
 	}
 	if now <= math.MaxUint64-skewSec && now+skewSec < ts {
-		return fmt.Errorf("%w: %w", ErrInvalidToken, ErrFutureToken)
+		return &tokenError{reason: "timestamp too far in the future", kind: ErrFutureToken}
 	}
 	return nil
 }
@@ -241,11 +254,11 @@ func (k *fernetKeyState) open(raw []byte) ([]byte, error) {
 	cipher.NewCBCDecrypter(k.block, iv).CryptBlocks(pt, ct)
 	pad := int(pt[len(pt)-1])
 	if pad == 0 || pad > aes.BlockSize {
-		return nil, fmt.Errorf("%w: bad padding", ErrInvalidToken)
+		return nil, invalidToken("bad padding")
 	}
 	for _, b := range pt[len(pt)-pad:] {
 		if int(b) != pad {
-			return nil, fmt.Errorf("%w: bad padding", ErrInvalidToken)
+			return nil, invalidToken("bad padding")
 		}
 	}
 	return pt[:len(pt)-pad], nil

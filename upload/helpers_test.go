@@ -142,3 +142,25 @@ func dirNames(t testing.TB, dir string) []string {
 	}
 	return names
 }
+
+// floodGIF is a GIF whose logical screen is w×h with one 1×1 frame.
+func floodGIF(w, h uint16) []byte {
+	out := []byte("GIF89a")
+	out = binary.LittleEndian.AppendUint16(out, w)
+	out = binary.LittleEndian.AppendUint16(out, h)
+	out = append(out, 0, 0, 0)
+	out = append(out, 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4C, 0x01, 0, 0x3B)
+	return out
+}
+
+// floodJPEG patches a real JPEG's SOF0 marker to declare w×h.
+func floodJPEG(t testing.TB, w, h uint16) []byte {
+	j := jpegBytes(t, 8, 8)
+	i := bytes.Index(j, []byte{0xFF, 0xC0})
+	if i < 0 {
+		t.Fatal("no SOF0 in test JPEG")
+	}
+	binary.BigEndian.PutUint16(j[i+5:], h)
+	binary.BigEndian.PutUint16(j[i+7:], w)
+	return j
+}

@@ -93,6 +93,8 @@ func TestSaveRejects(t *testing.T) {
 		{"BMP not allowed by default", "map.bmp", bmpBytes(4, 4), upload.ErrExtension, 415},
 		{"no extension", "../../etc/passwd", png, upload.ErrExtension, 415},
 		{"100-byte PNG declaring 100000×100000", "flood.png", floodPNG(100000, 100000), upload.ErrDimensions, 413},
+		{"JPEG declaring 65000×65000", "flood.jpg", floodJPEG(t, 65000, 65000), upload.ErrDimensions, 413},
+		{"GIF declaring 65535×65535", "flood.gif", floodGIF(65535, 65535), upload.ErrDimensions, 413},
 		{"PNG wider than MaxWidth", "wide.png", floodPNG(10001, 1), upload.ErrDimensions, 413},
 		{"empty file", "empty.png", nil, upload.ErrEmpty, 400},
 		{"truncated PNG", "cut.png", png[:40], upload.ErrCorrupt, 400},
