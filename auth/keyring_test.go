@@ -235,3 +235,62 @@ func TestParseJWKSRejects(t *testing.T) {
 		t.Fatalf("mixed set: %v %v", keys, err)
 	}
 }
+
+func TestEd25519KeyConstructors(t *testing.T) {
+	if _, err := auth.NewEd25519Key("e", ed25519.PrivateKey(make([]byte, 10))); !errors.Is(err, auth.ErrWeakKey) {
+		t.Fatalf("short private key: %v", err)
+	}
+	if _, err := auth.NewEd25519PublicKey("e", make([]byte, 31)); !errors.Is(err, auth.ErrWeakKey) {
+		t.Fatalf("short public key: %v", err)
+	}
+	if _, err := auth.NewEd25519Key("../e", edKeyFromSeed(1)); !errors.Is(err, auth.ErrInvalidKeyID) {
+		t.Fatalf("bad kid: %v", err)
+	}
+	k, err := auth.GenerateEd25519Key("gen", nil)
+	if err != nil || !k.CanSign() || k.Alg() != "EdDSA" || len(k.PublicKey()) != ed25519.PublicKeySize {
+		t.Fatalf("generated key %v %v", k, err)
+	}
+	h := mustHMACKey(t, "h", testSecret)
+	if h.PublicKey() != nil || h.Alg() != "HS256" || !h.CanSign() {
+		t.Fatal("HMAC key accessors")
+	}
+	ring := mustRing(t, k, h)
+	if ids := ring.IDs(); len(ids) != 2 || ids[0] != "gen" || ids[1] != "h" {
+		t.Fatalf("IDs %v", ids)
+	}
+	if got, ok := ring.Key("h"); !ok || got != h {
+		t.Fatal("Key lookup")
+	}
+	if _, ok := ring.Key("nope"); ok {
+		t.Fatal("unknown key found")
+	}
+}
+
+// TestHS512KeyRefusesHS256: the key decides the algorithm in both
+// directions; an HS256 token signed with an HS512 key's secret fails.
+func TestHS512KeyRefusesHS256(t *testing.T) {
+	secret := bytes.Repeat([]byte("s"), 64)
+	k, err := auth.NewHMACKeyWithAlg("k5", "HS512", secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	if err := e.svc.SetKeyRing(mustRing(t, k)); err != nil {
+		t.Fatal(err)
+	}
+	claims := validClaims(e.clock.Now())
+	good := signWith(t, jwt.SigningMethodHS512, secret, map[string]any{"kid": "k5"}, claims)
+	if _, err := e.svc.VerifyAccess(ctx, good); err != nil {
+		t.Fatalf("HS512 token for the HS512 key: %v", err)
+	}
+	for _, m := range []jwt.SigningMethod{jwt.SigningMethodHS256, jwt.SigningMethodHS384} {
+		bad := signWith(t, m, secret, map[string]any{"kid": "k5"}, claims)
+		if _, err := e.svc.VerifyAccess(ctx, bad); !errors.Is(err, auth.ErrTokenInvalid) {
+			t.Fatalf("%s token for the HS512 key: %v", m.Alg(), err)
+		}
+	}
+	p := e.login(t, driver)
+	if hdr := decodeHeader(t, p.AccessToken); hdr["alg"] != "HS512" {
+		t.Fatalf("issued with %v", hdr["alg"])
+	}
+}

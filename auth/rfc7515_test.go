@@ -69,7 +69,7 @@ func TestRFC7515A1(t *testing.T) {
 	parse := func(now time.Time) (jwt.MapClaims, error) {
 		c := jwt.MapClaims{}
 		_, err := jwt.NewParser(
-			jwt.WithValidMethods(allAlgs), jwt.WithExpirationRequired(), jwt.WithStrictDecoding(),
+			jwt.WithValidMethods(allAlgs()), jwt.WithExpirationRequired(), jwt.WithStrictDecoding(),
 			jwt.WithTimeFunc(func() time.Time { return now }),
 		).ParseWithClaims(v.JWS, c, keyfunc)
 		return c, err

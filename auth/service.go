@@ -35,10 +35,10 @@ const (
 	DefaultAudience = "autospot"
 )
 
-// allAlgs is every algorithm a Key can have. The per-key check in keyFunc
-// is what decides; this list only makes the parser refuse anything else
-// (above all "none") before calling it.
-var allAlgs = []string{"HS256", "HS384", "HS512", "EdDSA"}
+// allAlgs returns every algorithm a Key can have. The per-key check in
+// keyFunc is what decides; this list only makes the parser refuse anything
+// else (above all "none") before calling it.
+func allAlgs() []string { return []string{"HS256", "HS384", "HS512", "EdDSA"} }
 
 // Service issues, verifies, rotates and revokes tokens. Create it with
 // [NewService]; it is safe for concurrent use.
@@ -247,7 +247,7 @@ func NewService(keys *KeyRing, refresh RefreshStore, revoke RevocationStore, opt
 	s.keys.Store(keys)
 	s.keyfunc = s.keyFunc
 	s.parser = jwt.NewParser(
-		jwt.WithValidMethods(allAlgs),
+		jwt.WithValidMethods(allAlgs()),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithIssuer(s.issuer),

@@ -34,11 +34,6 @@ func (e *tokenError) Unwrap() error { return e.cause }
 
 func invalid(reason, cause error) error { return &tokenError{reason: reason, cause: cause} }
 
-// Header parameters that would let a token name its own key; they are
-// refused outright (a kid only selects from the configured ring). "crit"
-// is refused because no extension is understood (RFC 7515 §4.1.11).
-var refusedHeaders = [...]string{"jku", "jwk", "x5u", "x5c", "crit"}
-
 var (
 	errNoKid        = errors.New("kid header missing or not a string")
 	errUnknownKid   = errors.New("kid does not name a configured key")
@@ -55,10 +50,8 @@ func (s *Service) keyFunc(t *jwt.Token) (any, error) {
 }
 
 func (r *KeyRing) verificationKey(t *jwt.Token) (any, error) {
-	for _, h := range refusedHeaders {
-		if _, ok := t.Header[h]; ok {
-			return nil, errRefusedHdr
-		}
+	if hasRefusedHeader(t.Header) {
+		return nil, errRefusedHdr
 	}
 	kid, ok := t.Header["kid"].(string)
 	if !ok {
@@ -72,6 +65,19 @@ func (r *KeyRing) verificationKey(t *jwt.Token) (any, error) {
 		return nil, errAlgMismatch
 	}
 	return k.verify, nil
+}
+
+// hasRefusedHeader reports header parameters that would let a token name
+// its own key; they are refused outright (a kid only selects from the
+// configured ring). "crit" is refused because no extension is understood
+// (RFC 7515 §4.1.11).
+func hasRefusedHeader(h map[string]any) bool {
+	for _, name := range [...]string{"jku", "jwk", "x5u", "x5c", "crit"} {
+		if _, ok := h[name]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // parse checks the length, signature, registered claims and token type.
