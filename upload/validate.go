@@ -13,6 +13,7 @@ import (
 	_ "image/jpeg" // register JPEG with image.DecodeConfig
 	_ "image/png"  // register PNG with image.DecodeConfig
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/gabriel-vasile/mimetype"
@@ -130,7 +131,7 @@ func (v *Validator) Copy(ctx context.Context, dst io.Writer, src io.Reader, file
 		return nil, err
 	}
 	if err != nil {
-		return nil, reject(ErrCorrupt, fmt.Sprintf("the file is not a readable %s: %v", f.name, err), err)
+		return nil, reject(ErrCorrupt, fmt.Sprintf("the file is not a readable %s image: %v", strings.ToUpper(f.name), err), err)
 	}
 	if err := v.checkDimensions(w, ht); err != nil {
 		return nil, err
