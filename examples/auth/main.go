@@ -145,6 +145,7 @@ func newServer(svc *auth.Service) http.Handler {
 
 type client struct {
 	base string
+	mu   sync.Mutex // serialises writes to out from parallel requests
 	out  io.Writer
 }
 
@@ -181,7 +182,9 @@ func (c *client) do(label, method, path string, form map[string]string, hdr map[
 	if strings.Contains(summary, "access_token") {
 		summary = "(token pair)"
 	}
+	c.mu.Lock()
 	fmt.Fprintf(c.out, "%-44s %d %s\n", label, resp.StatusCode, summary)
+	c.mu.Unlock()
 	return resp.StatusCode, b, nil
 }
 
