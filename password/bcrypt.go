@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"golang.org/x/crypto/bcrypt"
+	//lint:ignore SA1019 bcrypt is Blowfish's key schedule; x/crypto/bcrypt imports this package too.
 	"golang.org/x/crypto/blowfish"
 )
 

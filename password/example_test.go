@@ -67,7 +67,7 @@ func ExampleHasher_Verify_errors() {
 
 	for _, c := range []struct{ pw, hash string }{
 		{"wrong", stored},
-		{strings.Repeat("a", 80), stored}, // plain bcrypt would read only 72 bytes
+		{strings.Repeat("a", 80), stored},    // plain bcrypt would read only 72 bytes
 		{"password", "$2b$31$" + stored[7:]}, // a crafted cost of 2^31 rounds
 		{"password", "$2b$04$short"},
 		{"password", "$1$md5-crypt$"},

@@ -66,6 +66,7 @@ func TestPolicyCheck(t *testing.T) {
 		{"autospot/name", AutoSpot(), "wonderland-Gh7#kq9!Zp", alice, []Code{CodeUserInfo}},
 		{"nist/name run together", NIST(), "xx-alicewonderland-xx", alice, []Code{CodeUserInfo}},
 		{"nist/l33t username", NIST(), "r4bb1t_h0l3-Gh7#kq9!Zp", alice, []Code{CodeUserInfo}},
+		{"nist/reversed username part", NIST(), "Gh7#tibbar9!Zp", alice, []Code{CodeUserInfo}},
 		{"nist/other detail", NIST(), "plate-AB123CD-Gh7#kq", UserInfo{Other: []string{"AB123CD"}}, []Code{CodeUserInfo}},
 		{"autospot/service name", AutoSpot(), "AutoSpot#kq9!Zp", UserInfo{}, []Code{CodeUserInfo}},
 		{"nist/short detail ignored", NIST(), "zebra!Orbit7Fennel-al", UserInfo{Username: "al"}, nil},
