@@ -138,3 +138,26 @@ func TestMemoryOptionErrors(t *testing.T) {
 		}
 	}
 }
+
+// The default clock (monotonic, no WithClock) gives credit back in real time.
+func TestMemoryDefaultClock(t *testing.T) {
+	s, err := ratelimit.NewMemoryStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p := ratelimit.Policy{Limit: 20, Period: time.Second, Burst: 1}
+	var d ratelimit.Decision
+	for range 100 {
+		if d, _ = s.Allow(context.Background(), "k", p); !d.Allowed {
+			break
+		}
+	}
+	if d.Allowed || d.RetryAfter <= 0 || d.RetryAfter > 50*time.Millisecond {
+		t.Fatalf("no denial with a sensible RetryAfter: %+v", d)
+	}
+	time.Sleep(d.RetryAfter + 10*time.Millisecond)
+	if d, _ := s.Allow(context.Background(), "k", p); !d.Allowed {
+		t.Errorf("after RetryAfter: %+v", d)
+	}
+}
