@@ -17,6 +17,10 @@
 // Both prune what has expired as they go; [RefreshStore.Prune] and
 // [RevocationStore.Prune] do it on demand.
 //
+// The account flows ([auth.Accounts]) use [UserStore], [PendingStore],
+// [OTPStore], [AttemptStore] and [ResetStore], which implement the
+// matching auth interfaces.
+//
 // # Audit
 //
 // [AuditStore] implements the audit package's store interface.

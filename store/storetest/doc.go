@@ -26,6 +26,16 @@
 // epochs (atomic under parallel bumps), session revocation and its expiry,
 // checked in the query.
 //
+// The account suites check the storage of [auth.Accounts]:
+// [RunUserStore] (unique email and username decided atomically: of 50
+// parallel creates with one email exactly one wins; compare-and-swap
+// password updates; literal, case-insensitive search and paging),
+// [RunPendingStore] (replace-by-email, ticket-checked atomic take, expiry),
+// [RunOTPStore] (purpose-keyed codes, at most MaxTries reservations under
+// 50 parallel tries, single consumption), [RunAttemptStore] (fixed windows;
+// 50 parallel reservations against a limit of 5 allow exactly 5; locks) and
+// [RunResetStore] (single-use atomic consume, expiry, per-user deletion).
+//
 // # Audit
 //
 // [RunAuditStore] checks the audit package's store interface.
