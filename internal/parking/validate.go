@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -163,13 +164,15 @@ func (m *Map) Validate() error {
 		l := &m.Levels[i]
 		for ci, c := range l.Cells {
 			x, y := ci%l.Cols, ci/l.Cols
-			path := fmt.Sprintf("levels[%d].cells[%d] (level %d, x %d, y %d)", i, ci, l.Number, x, y)
+			path := func() string {
+				return fmt.Sprintf("levels[%d].cells[%d] (level %d, x %d, y %d)", i, ci, l.Number, x, y)
+			}
 			m.validateCell(&p, path, l, c)
 			if c.Kind.IsFeature() && ValidID(c.ID) {
 				if where, dup := seen[c.ID]; dup {
-					p.add(path, "id %q already used at %s", c.ID, where)
+					p.add(path(), "id %q already used at %s", c.ID, where)
 				} else {
-					seen[c.ID] = fmt.Sprintf("level %d (%d,%d)", l.Number, x, y)
+					seen[c.ID] = strconv.Itoa(l.Number) + "," + strconv.Itoa(x) + "," + strconv.Itoa(y)
 				}
 			}
 		}
@@ -180,73 +183,73 @@ func (m *Map) Validate() error {
 	return nil
 }
 
-func (m *Map) validateCell(p *problems, path string, l *Level, c Cell) {
+func (m *Map) validateCell(p *problems, path func() string, l *Level, c Cell) {
 	if !c.Kind.valid() {
-		p.add(path, "unknown kind %q", c.Kind)
+		p.add(path(), "unknown kind %q", c.Kind)
 		return
 	}
 	if c.Kind.IsFeature() {
 		if !ValidID(c.ID) {
-			p.add(path, "%s needs an id of 1-%d characters from A-Z a-z 0-9 _ -", c.Kind, MaxIDLen)
+			p.add(path(), "%s needs an id of 1-%d characters from A-Z a-z 0-9 _ -", c.Kind, MaxIDLen)
 		}
 	} else if c.ID != "" {
-		p.add(path, "a %s carries no id", c.Kind)
+		p.add(path(), "a %s carries no id", c.Kind)
 	}
 	if c.Kind == Slot {
 		switch c.Status {
 		case Available:
 			if c.VehicleID != "" || c.ReservedBy != "" {
-				p.add(path, "an available slot has no vehicle_id or reserved_by")
+				p.add(path(), "an available slot has no vehicle_id or reserved_by")
 			}
 		case Occupied, Allocated:
 		default:
-			p.add(path, "unknown slot status %q", c.Status)
+			p.add(path(), "unknown slot status %q", c.Status)
 		}
 		if !validLabel(c.VehicleID, MaxIDLen) {
-			p.add(path, "vehicle_id must be at most %d bytes of printable text", MaxIDLen)
+			p.add(path(), "vehicle_id must be at most %d bytes of printable text", MaxIDLen)
 		}
 		if !validLabel(c.ReservedBy, MaxNameLen) {
-			p.add(path, "reserved_by must be at most %d bytes of printable text", MaxNameLen)
+			p.add(path(), "reserved_by must be at most %d bytes of printable text", MaxNameLen)
 		}
 	} else if c.Status != "" || c.VehicleID != "" || c.ReservedBy != "" {
-		p.add(path, "status, vehicle_id and reserved_by are for slots only")
+		p.add(path(), "status, vehicle_id and reserved_by are for slots only")
 	}
 	if c.Kind == Corridor {
 		if !c.Direction.valid() {
-			p.add(path, "unknown corridor direction %q", c.Direction)
+			p.add(path(), "unknown corridor direction %q", c.Direction)
 		}
 	} else if c.Direction != "" {
-		p.add(path, "direction is for corridors only")
+		p.add(path(), "direction is for corridors only")
 	}
 	if c.Kind != Ramp {
 		if c.Ramp != nil {
-			p.add(path, "ramp link on a %s", c.Kind)
+			p.add(path(), "ramp link on a %s", c.Kind)
 		}
 		return
 	}
 	r := c.Ramp
 	if r == nil {
-		p.add(path, "ramp %q has no target (to_level, to_x, to_y)", c.ID)
+		p.add(path(), "ramp %q has no target (to_level, to_x, to_y)", c.ID)
 		return
 	}
 	if !r.Direction.valid() {
-		p.add(path, "unknown ramp direction %q", r.Direction)
+		p.add(path(), "unknown ramp direction %q", r.Direction)
 	}
 	if r.ToLevel == l.Number {
-		p.add(path, "ramp %q must lead to another level", c.ID)
+		p.add(path(), "ramp %q must lead to another level", c.ID)
 		return
 	}
 	to, ok := m.Level(r.ToLevel)
 	if !ok {
-		p.add(path, "ramp %q leads to level %d, which does not exist", c.ID, r.ToLevel)
+		p.add(path(), "ramp %q leads to level %d, which does not exist", c.ID, r.ToLevel)
 		return
 	}
 	tc, ok := to.Cell(r.ToX, r.ToY)
 	if !ok {
-		p.add(path, "ramp %q target (%d,%d) is outside level %d", c.ID, r.ToX, r.ToY, r.ToLevel)
+		p.add(path(), "ramp %q target (%d,%d) is outside level %d", c.ID, r.ToX, r.ToY, r.ToLevel)
 		return
 	}
 	if tc.Kind != Corridor && tc.Kind != Ramp {
-		p.add(path, "ramp %q target (%d,%d) on level %d is a %s, want corridor or ramp", c.ID, r.ToX, r.ToY, r.ToLevel, tc.Kind)
+		p.add(path(), "ramp %q target (%d,%d) on level %d is a %s, want corridor or ramp", c.ID, r.ToX, r.ToY, r.ToLevel, tc.Kind)
 	}
 }

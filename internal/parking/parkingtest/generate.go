@@ -66,3 +66,34 @@ func GenerateMap(levels, rows, cols, occupiedPct int, seed uint64) (*parking.Map
 	}
 	return m, nil
 }
+
+// NamedMap is a map with a name, for benchmarks.
+type NamedMap struct {
+	Name  string
+	Map   *parking.Map
+	Start string // the feature id the nearest-slot benchmark starts from
+}
+
+// BenchmarkMaps returns the maps of the pathfinding benchmarks, the same
+// on every call: the original's example ("example"), a 20×20 grid with 5
+// levels and 70 % of slots occupied ("grid20x20x5"), and the same grid
+// with every level-1 slot occupied, so that the search must fall back
+// through a ramp ("grid20x20x5_fallback"). All start from "E1".
+func BenchmarkMaps() ([]NamedMap, error) {
+	grid, err := GenerateMap(5, 20, 20, 70, 42)
+	if err != nil {
+		return nil, err
+	}
+	full := grid.Clone()
+	l1 := &full.Levels[0]
+	for i := range l1.Cells {
+		if l1.Cells[i].Kind == parking.Slot {
+			l1.Cells[i].Status = parking.Occupied
+		}
+	}
+	return []NamedMap{
+		{"example", parking.ExampleMap(), "E1"},
+		{"grid20x20x5", grid, "E1"},
+		{"grid20x20x5_fallback", full, "E1"},
+	}, nil
+}

@@ -94,7 +94,22 @@ func (s *scratch) relax(st int32, d int64, par int32) {
 		return
 	}
 	s.stamp[st], s.dist[st], s.par[st] = s.gen, d, par
-	heap.Push(&s.q, item{d, st})
+	// Append and sift up via heap.Fix rather than heap.Push, which would
+	// box the item in an interface (one allocation per push).
+	s.q = append(s.q, item{d, st})
+	heap.Fix(&s.q, len(s.q)-1)
+}
+
+// pop removes the cheapest item without boxing it (see relax).
+func (s *scratch) pop() item {
+	n := len(s.q) - 1
+	s.q.Swap(0, n)
+	it := s.q[n]
+	s.q = s.q[:n]
+	if n > 0 {
+		heap.Fix(&s.q, 0)
+	}
+	return it
 }
 
 // seed is a search start: a node, the class of the step that reached it,
@@ -115,7 +130,7 @@ func (g *Graph) search(s *scratch, seeds []seed, src int32, visit func(node int3
 		s.relax(sd.node*classes+sd.class, sd.d, -1)
 	}
 	for s.q.Len() > 0 {
-		it := heap.Pop(&s.q).(item)
+		it := s.pop()
 		st := it.s
 		if s.done[st] == s.gen || it.d != s.dist[st] {
 			continue

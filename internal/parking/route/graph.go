@@ -2,7 +2,6 @@ package route
 
 import (
 	"math"
-	"sort"
 	"sync"
 
 	"github.com/autospot/autospot/internal/parking"
@@ -30,6 +29,7 @@ type Graph struct {
 	levels          []levelInfo
 	kinds           []parking.Kind
 	avail           []bool   // available slot
+	availPerLevel   []int    // number of available slots per level index
 	ids             []string // feature id per node
 	xs, ys          []int16
 	lvl             []int16 // index into levels
@@ -70,6 +70,7 @@ func Build(m *parking.Map) (*Graph, error) {
 	}
 	g.kinds = make([]parking.Kind, n)
 	g.avail = make([]bool, n)
+	g.availPerLevel = make([]int, len(m.Levels))
 	g.ids = make([]string, n)
 	g.xs, g.ys, g.lvl = make([]int16, n), make([]int16, n), make([]int16, n)
 	var edges []edge
@@ -86,6 +87,9 @@ func Build(m *parking.Map) (*Graph, error) {
 				g.byID[c.ID] = v
 			}
 			g.avail[v] = c.Kind == parking.Slot && c.Status == parking.Available
+			if g.avail[v] {
+				g.availPerLevel[li]++
+			}
 		}
 	}
 	dirs := [4][2]int{{0, 1}, {1, 0}, {0, -1}, {-1, 0}}
@@ -143,16 +147,20 @@ func Build(m *parking.Map) (*Graph, error) {
 			}
 		}
 	}
-	sort.SliceStable(edges, func(i, j int) bool { return edges[i].from < edges[j].from })
+	// CSR by counting sort on the source node (stable).
 	g.off = make([]int32, n+1)
-	g.adj = make([]int32, len(edges))
-	g.w = make([]int32, len(edges))
-	for i, e := range edges {
+	for _, e := range edges {
 		g.off[e.from+1]++
-		g.adj[i], g.w[i] = e.to, e.w
 	}
 	for i := 0; i < n; i++ {
 		g.off[i+1] += g.off[i]
+	}
+	g.adj = make([]int32, len(edges))
+	g.w = make([]int32, len(edges))
+	fill := append([]int32(nil), g.off[:n]...)
+	for _, e := range edges {
+		g.adj[fill[e.from]], g.w[fill[e.from]] = e.to, e.w
+		fill[e.from]++
 	}
 	g.pool.New = func() any { return newScratch(n) }
 	return g, nil

@@ -197,6 +197,7 @@ func (g *Graph) NearestSlot(fromID string) (SlotRoute, error) {
 	defer g.pool.Put(s)
 	same, other := int32(-1), int32(-1)
 	lv := g.lvl[v]
+	sameLevelPossible := g.availPerLevel[lv] > 0
 	g.search(s, []seed{{node: v}}, v, func(u, c int32, d int64) bool {
 		if !g.avail[u] {
 			return false
@@ -208,7 +209,9 @@ func (g *Graph) NearestSlot(fromID string) (SlotRoute, error) {
 		if other < 0 {
 			other = u*classes + c
 		}
-		return false
+		// With no available slot on the start's level, the first one
+		// found elsewhere is the answer.
+		return !sameLevelPossible
 	})
 	st := same
 	if st < 0 {
