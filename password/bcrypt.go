@@ -36,8 +36,8 @@ const (
 
 var bcryptB64 = base64.NewEncoding(bcryptAlphabet).WithPadding(base64.NoPadding)
 
-// bcryptMagic is "OrpheanBeholderScryDoubt", the block bcrypt encrypts.
-var bcryptMagic = []byte("OrpheanBeholderScryDoubt")
+// bcryptMagic is the block bcrypt encrypts.
+const bcryptMagic = "OrpheanBeholderScryDoubt"
 
 // bcryptDigest computes bcrypt(key, cost, salt) and returns the 31-character
 // encoded digest. It is the algorithm of x/crypto/bcrypt (EksBlowfishSetup
@@ -54,7 +54,7 @@ func bcryptDigest(key []byte, cost int, salt []byte) ([]byte, error) {
 		blowfish.ExpandKey(ckey, c)
 		blowfish.ExpandKey(salt, c)
 	}
-	block := bytes.Clone(bcryptMagic)
+	block := []byte(bcryptMagic)
 	for i := 0; i < len(block); i += 8 {
 		for range 64 {
 			c.Encrypt(block[i:i+8], block[i:i+8])

@@ -117,8 +117,8 @@ type Config struct {
 	// Concurrency (about 4 s of queue at cost 12); negative means no queue.
 	MaxWaiting int
 	// Rand is the source of salts. Default crypto/rand.Reader; tests may
-	// inject a deterministic reader. It is read by several goroutines
-	// at once only if it is safe for that.
+	// inject a deterministic reader. With Concurrency above 1 it is read
+	// by several goroutines at once and must be safe for that.
 	Rand io.Reader
 }
 
