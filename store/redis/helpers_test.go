@@ -116,6 +116,17 @@ var backends = []backend{
 	{"real", realBackend},
 }
 
+// run runs f as a subtest named after the backend; the real server's
+// subtest skips at once when no server is configured.
+func (b backend) run(t *testing.T, f func(t *testing.T)) {
+	t.Run(b.name, func(t *testing.T) {
+		if b.name == "real" {
+			realAddr(t)
+		}
+		f(t)
+	})
+}
+
 func newStore(t testing.TB, c goredis.UniversalClient, opts ...redis.Option) *redis.Store {
 	t.Helper()
 	s, err := redis.New(c, opts...)

@@ -59,7 +59,7 @@ func WithClock(now func() time.Time) Option {
 // and a key prefix. Its methods ([Store.Revocations] …) return the stores
 // that implement the library's interfaces. It is safe for concurrent use.
 type Store struct {
-	client goredis.UniversalClient
+	client  goredis.UniversalClient
 	owned   bool // opened by Open: Close closes the client
 	cfg     config
 	scripts *scripts
