@@ -28,25 +28,25 @@ const formatVersion = 1
 const (
 	bucketMeta = "meta"
 
-	bucketFamilies       = "refresh.families"  // family id → family
-	bucketFamiliesUser   = "refresh.byuser"    // lp(user id) + family id → ∅
-	bucketFamiliesExpiry = "refresh.byexpiry"  // ms(expires) + family id → ∅
-	bucketEpochs         = "revoke.epochs"     // user id → u64 epoch
-	bucketSessions       = "revoke.sessions"   // session id → ms(until)
-	bucketSessionsUntil  = "revoke.byuntil"    // ms(until) + session id → ∅
-	bucketAudit          = "audit.records"     // u64 seq → record
-	bucketAuditActor     = "audit.byactor"     // lp(actor) + u64 seq → ∅
-	bucketUsers          = "users.byid"        // user id → user
-	bucketUsersEmail     = "users.byemail"     // email → user id
-	bucketUsersUsername  = "users.byusername"  // username → user id
-	bucketPending        = "pending.byemail"   // email → registration
-	bucketPendingExpiry  = "pending.byexpiry"  // ms(expires) + email → ∅
-	bucketOTP            = "otp.codes"         // lp(purpose) + subject → code
-	bucketOTPExpiry      = "otp.byexpiry"      // ms(expires) + key → ∅
-	bucketAttempts       = "attempts.bykey"    // key → attempt state
-	bucketReset          = "reset.byhash"      // hash → token
-	bucketResetUser      = "reset.byuser"      // lp(user id) + hash → ∅
-	bucketResetExpiry    = "reset.byexpiry"    // ms(expires) + hash → ∅
+	bucketFamilies       = "refresh.families" // family id → family
+	bucketFamiliesUser   = "refresh.byuser"   // lp(user id) + family id → ∅
+	bucketFamiliesExpiry = "refresh.byexpiry" // ms(expires) + family id → ∅
+	bucketEpochs         = "revoke.epochs"    // user id → u64 epoch
+	bucketSessions       = "revoke.sessions"  // session id → ms(until)
+	bucketSessionsUntil  = "revoke.byuntil"   // ms(until) + session id → ∅
+	bucketAudit          = "audit.records"    // u64 seq → record
+	bucketAuditActor     = "audit.byactor"    // lp(actor) + u64 seq → ∅
+	bucketUsers          = "users.byid"       // user id → user
+	bucketUsersEmail     = "users.byemail"    // email → user id
+	bucketUsersUsername  = "users.byusername" // username → user id
+	bucketPending        = "pending.byemail"  // email → registration
+	bucketPendingExpiry  = "pending.byexpiry" // ms(expires) + email → ∅
+	bucketOTP            = "otp.codes"        // lp(purpose) + subject → code
+	bucketOTPExpiry      = "otp.byexpiry"     // ms(expires) + key → ∅
+	bucketAttempts       = "attempts.bykey"   // key → attempt state
+	bucketReset          = "reset.byhash"     // hash → token
+	bucketResetUser      = "reset.byuser"     // lp(user id) + hash → ∅
+	bucketResetExpiry    = "reset.byexpiry"   // ms(expires) + hash → ∅
 	keyVersion           = "version"
 )
 
@@ -74,7 +74,8 @@ type config struct {
 // WithLockTimeout sets how long [Open] waits for the file lock held by
 // another process before it fails with [ErrLocked]. The default is
 // [DefaultLockTimeout]; d must be positive (bbolt's "wait forever" is not
-// offered: a second server started by mistake must fail, not hang).
+// offered: a second server started by mistake must fail, not hang). bbolt
+// retries the lock every 50 ms, so shorter timeouts fail at once.
 func WithLockTimeout(d time.Duration) Option {
 	return func(c *config) { c.lockTimeout = d }
 }
@@ -110,7 +111,9 @@ func Open(path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("%w: empty path", ErrInvalidConfig)
 	}
-	b, err := bbolt.Open(path, FileMode, &bbolt.Options{Timeout: cfg.lockTimeout})
+	bo := *bbolt.DefaultOptions // NoSync stays false: every commit is fsynced
+	bo.Timeout = cfg.lockTimeout
+	b, err := bbolt.Open(path, FileMode, &bo)
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("%w: %s (waited %v)", ErrLocked, path, cfg.lockTimeout)
 	}
