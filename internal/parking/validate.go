@@ -130,6 +130,7 @@ func (m *Map) Validate() error {
 		return &ValidationError{Problems: p.list}
 	}
 	total := 0
+	shapeOK := make([]bool, len(m.Levels))
 	numbers := make(map[int]int, len(m.Levels))
 	for i := range m.Levels {
 		l := &m.Levels[i]
@@ -151,17 +152,18 @@ func (m *Map) Validate() error {
 			continue
 		}
 		total += len(l.Cells)
+		shapeOK[i] = true
 	}
 	if total > MaxCells {
 		p.add("levels", "%d cells in all, at most %d", total, MaxCells)
 		return &ValidationError{Problems: p.list}
 	}
-	if len(p.list) > 0 {
-		return &ValidationError{Problems: p.list}
-	}
 	seen := make(map[string]string)
 	for i := range m.Levels {
 		l := &m.Levels[i]
+		if !shapeOK[i] {
+			continue
+		}
 		for ci, c := range l.Cells {
 			x, y := ci%l.Cols, ci/l.Cols
 			path := func() string {

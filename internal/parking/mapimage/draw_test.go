@@ -51,7 +51,9 @@ func drawGrid(rows []string, o drawOpts) *image.NRGBA {
 	nr, nc := len(rows), len(rows[0])
 	w, h := nc*o.cellW+2*frame, nr*o.cellH+2*frame
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	fill := func(r image.Rectangle, c color.Color) { draw.Draw(img, r, image.NewUniform(c), image.Point{}, draw.Src) }
+	fill := func(r image.Rectangle, c color.Color) {
+		draw.Draw(img, r, image.NewUniform(c), image.Point{}, draw.Src)
+	}
 	if o.border {
 		fill(img.Bounds(), color.NRGBA{222, 205, 253, 255})
 		fill(img.Bounds().Inset(1), color.NRGBA{129, 65, 246, 255})
