@@ -1,4 +1,11 @@
 package bolt
 
 // accountPruners lists the account stores' Prune steps for DB.Prune.
-func (db *DB) accountPruners(*PruneStats) []pruneStep { return nil }
+func (db *DB) accountPruners(st *PruneStats) []pruneStep {
+	return []pruneStep{
+		{&st.Pending, db.PendingStore().Prune},
+		{&st.OTPs, db.OTPStore().Prune},
+		{&st.Attempts, db.AttemptStore().Prune},
+		{&st.Resets, db.ResetStore().Prune},
+	}
+}

@@ -37,3 +37,23 @@ func TestRevocationStore(t *testing.T) {
 func TestAuditStore(t *testing.T) {
 	storetest.RunAuditStore(t, func(t *testing.T) audit.Store { return openTemp(t).AuditStore() })
 }
+
+func TestUserStore(t *testing.T) {
+	storetest.RunUserStore(t, func(t *testing.T) auth.UserStore { return openTemp(t).UserStore() })
+}
+
+func TestPendingStore(t *testing.T) {
+	storetest.RunPendingStore(t, func(t *testing.T) auth.PendingStore { return openTemp(t).PendingStore() })
+}
+
+func TestOTPStore(t *testing.T) {
+	storetest.RunOTPStore(t, func(t *testing.T) auth.OTPStore { return openTemp(t).OTPStore() })
+}
+
+func TestAttemptStore(t *testing.T) {
+	storetest.RunAttemptStore(t, func(t *testing.T) auth.AttemptStore { return openTemp(t).AttemptStore() })
+}
+
+func TestResetStore(t *testing.T) {
+	storetest.RunResetStore(t, func(t *testing.T) auth.ResetStore { return openTemp(t).ResetStore() })
+}

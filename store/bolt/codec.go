@@ -106,10 +106,11 @@ func (d *decoder) int() int64 {
 	return v
 }
 
-// intn reads a non-negative int (counts, tries).
-func (d *decoder) intn() int {
-	v := d.uint()
-	if v > math.MaxInt32 {
+// smallInt reads an int written with encoder.int that must fit in 32 bits
+// (counts, tries, limits).
+func (d *decoder) smallInt() int {
+	v := d.int()
+	if v > math.MaxInt32 || v < math.MinInt32 {
 		d.fail("count out of range")
 		return 0
 	}

@@ -28,25 +28,26 @@ const formatVersion = 1
 const (
 	bucketMeta = "meta"
 
-	bucketFamilies       = "refresh.families" // family id → family
-	bucketFamiliesUser   = "refresh.byuser"   // lp(user id) + family id → ∅
-	bucketFamiliesExpiry = "refresh.byexpiry" // ms(expires) + family id → ∅
-	bucketEpochs         = "revoke.epochs"    // user id → u64 epoch
-	bucketSessions       = "revoke.sessions"  // session id → ms(until)
-	bucketSessionsUntil  = "revoke.byuntil"   // ms(until) + session id → ∅
-	bucketAudit          = "audit.records"    // u64 seq → record
-	bucketAuditActor     = "audit.byactor"    // lp(actor) + u64 seq → ∅
-	bucketUsers          = "users.byid"       // user id → user
-	bucketUsersEmail     = "users.byemail"    // email → user id
-	bucketUsersUsername  = "users.byusername" // username → user id
-	bucketPending        = "pending.byemail"  // email → registration
-	bucketPendingExpiry  = "pending.byexpiry" // ms(expires) + email → ∅
-	bucketOTP            = "otp.codes"        // lp(purpose) + subject → code
-	bucketOTPExpiry      = "otp.byexpiry"     // ms(expires) + key → ∅
-	bucketAttempts       = "attempts.bykey"   // key → attempt state
-	bucketReset          = "reset.byhash"     // hash → token
-	bucketResetUser      = "reset.byuser"     // lp(user id) + hash → ∅
-	bucketResetExpiry    = "reset.byexpiry"   // ms(expires) + hash → ∅
+	bucketFamilies       = "refresh.families"  // family id → family
+	bucketFamiliesUser   = "refresh.byuser"    // lp(user id) + family id → ∅
+	bucketFamiliesExpiry = "refresh.byexpiry"  // ms(expires) + family id → ∅
+	bucketEpochs         = "revoke.epochs"     // user id → u64 epoch
+	bucketSessions       = "revoke.sessions"   // session id → ms(until)
+	bucketSessionsUntil  = "revoke.byuntil"    // ms(until) + session id → ∅
+	bucketAudit          = "audit.records"     // u64 seq → record
+	bucketAuditActor     = "audit.byactor"     // lp(actor) + u64 seq → ∅
+	bucketUsers          = "users.byid"        // user id → user
+	bucketUsersEmail     = "users.byemail"     // email → user id
+	bucketUsersUsername  = "users.byusername"  // username → user id
+	bucketPending        = "pending.byemail"   // email → registration
+	bucketPendingExpiry  = "pending.byexpiry"  // ms(expires) + email → ∅
+	bucketOTP            = "otp.codes"         // lp(purpose) + subject → code
+	bucketOTPExpiry      = "otp.byexpiry"      // ms(expires) + key → ∅
+	bucketAttempts       = "attempts.bykey"    // key → attempt state
+	bucketAttemptsExpiry = "attempts.byexpiry" // ms(window end or lock) + key → ∅
+	bucketReset          = "reset.byhash"      // hash → token
+	bucketResetUser      = "reset.byuser"      // lp(user id) + hash → ∅
+	bucketResetExpiry    = "reset.byexpiry"    // ms(expires) + hash → ∅
 	keyVersion           = "version"
 )
 
@@ -59,7 +60,7 @@ func allBuckets() []string {
 		bucketUsers, bucketUsersEmail, bucketUsersUsername,
 		bucketPending, bucketPendingExpiry,
 		bucketOTP, bucketOTPExpiry,
-		bucketAttempts,
+		bucketAttempts, bucketAttemptsExpiry,
 		bucketReset, bucketResetUser, bucketResetExpiry,
 	}
 }
