@@ -95,3 +95,43 @@ func BenchmarkAuditAppend(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkUserByEmail is the login's user lookup: the email index, then
+// the user record, in one read-only transaction, from parallel readers.
+func BenchmarkUserByEmail(b *testing.B) {
+	ctx := context.Background()
+	s := openTemp(b).UserStore()
+	const n = 1000
+	for i := range n {
+		u := auth.User{ID: fmt.Sprintf("u%04d", i), Email: fmt.Sprintf("user%04d@example.com", i), Username: fmt.Sprintf("user%04d", i),
+			PasswordHash: "$2b$12$abcdefghijklmnopqrstuuvwxyzabcdefghijklmnopqrstuvwxyzab", Roles: []auth.Role{auth.RoleDriver}, CreatedAt: base}
+		if err := s.Create(ctx, u); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var i atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			email := fmt.Sprintf("user%04d@example.com", i.Add(1)%n)
+			if _, err := s.ByEmail(ctx, email); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkAttemptReserve is the login's reserve-before-compare step: read
+// the key's count, decide, write, in one transaction.
+func BenchmarkAttemptReserve(b *testing.B) {
+	ctx := context.Background()
+	s := openTemp(b).AttemptStore()
+	for i := 0; b.Loop(); i++ {
+		// A fresh key per 5 attempts keeps every call a counted write.
+		key := "login:203.0.113.7:user" + strconv.Itoa(i/5)
+		if _, err := s.Reserve(ctx, key, 5, 15*time.Minute, base); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

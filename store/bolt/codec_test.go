@@ -151,3 +151,55 @@ func TestPruneInBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// FuzzDecodeAccountRecords feeds the same bytes to every account record
+// decoder.
+func FuzzDecodeAccountRecords(f *testing.F) {
+	now := time.UnixMilli(1_700_000_000_000).UTC()
+	f.Add(encodeUser(&auth.User{ID: "u", Email: "e", Username: "n", Roles: []auth.Role{auth.RoleAdmin}, CreatedAt: now}))
+	f.Add(encodePending(&auth.PendingRegistration{Email: "e", Ticket: "t", ExpiresAt: now}))
+	f.Add(encodeOTP(&auth.OTP{Purpose: auth.PurposeReset, Subject: "s", Salt: []byte{1}, Hash: []byte{2}, Tries: 1, MaxTries: 5}))
+	f.Add(encodeAttempt(&attempt{count: 3, windowEnd: now}))
+	f.Add(encodeReset(&auth.ResetToken{Hash: "h", UserID: "u", ExpiresAt: now}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		check := func(what string, err, again error, same bool) {
+			t.Helper()
+			if err != nil && !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("%s: error %v does not match ErrCorrupt", what, err)
+			}
+			if err == nil && (again != nil || !same) {
+				t.Fatalf("%s: second round trip differs (%v)", what, again)
+			}
+		}
+		if u, err := decodeUser(b); err == nil {
+			u2, err2 := decodeUser(encodeUser(&u))
+			check("user", nil, err2, reflect.DeepEqual(u, u2))
+		} else {
+			check("user", err, nil, true)
+		}
+		if p, err := decodePending(b); err == nil {
+			p2, err2 := decodePending(encodePending(&p))
+			check("pending", nil, err2, reflect.DeepEqual(p, p2))
+		} else {
+			check("pending", err, nil, true)
+		}
+		if o, err := decodeOTP(b); err == nil {
+			o2, err2 := decodeOTP(encodeOTP(&o))
+			check("otp", nil, err2, reflect.DeepEqual(o, o2))
+		} else {
+			check("otp", err, nil, true)
+		}
+		if a, err := decodeAttempt(b); err == nil {
+			a2, err2 := decodeAttempt(encodeAttempt(&a))
+			check("attempt", nil, err2, reflect.DeepEqual(a, a2))
+		} else {
+			check("attempt", err, nil, true)
+		}
+		if r, err := decodeReset(b); err == nil {
+			r2, err2 := decodeReset(encodeReset(&r))
+			check("reset", nil, err2, reflect.DeepEqual(r, r2))
+		} else {
+			check("reset", err, nil, true)
+		}
+	})
+}

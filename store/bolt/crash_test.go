@@ -42,7 +42,7 @@ func TestCrashChild(t *testing.T) {
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	fams, revs, trail := db.RefreshStore(), db.RevocationStore(), db.AuditStore()
+	fams, revs, trail, users := db.RefreshStore(), db.RevocationStore(), db.AuditStore(), db.UserStore()
 	chain := audit.NewChain()
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	// Bounded, in case the parent dies without killing us.
@@ -71,13 +71,19 @@ func TestCrashChild(t *testing.T) {
 			os.Exit(2)
 		}
 		fmt.Printf("epoch %d\n", e)
+		u := auth.User{ID: "u" + id, Email: id + "@example.com", Username: id, PasswordHash: "$2b$12$x", CreatedAt: now, UpdatedAt: now}
+		if err := users.Create(ctx, u); err != nil {
+			fmt.Printf("error %v\n", err)
+			os.Exit(2)
+		}
+		fmt.Printf("user %s\n", id)
 	}
 	os.Exit(3)
 }
 
 // acks is what one child acknowledged.
 type acks struct {
-	families, rotated []string
+	families, rotated, users []string
 	maxSeq, maxEpoch  uint64
 }
 
@@ -93,6 +99,7 @@ func TestKillNineKeepsAcknowledgedWrites(t *testing.T) {
 		a := runAndKill(t, path, round, killAfter)
 		all.families = append(all.families, a.families...)
 		all.rotated = append(all.rotated, a.rotated...)
+		all.users = append(all.users, a.users...)
 		all.maxSeq, all.maxEpoch = max(all.maxSeq, a.maxSeq), max(all.maxEpoch, a.maxEpoch)
 		checkAcked(t, path, all)
 	}
@@ -131,6 +138,8 @@ func runAndKill(t *testing.T, path string, round, killAfter int) acks {
 			a.families = append(a.families, val)
 		case "rotated":
 			a.rotated = append(a.rotated, val)
+		case "user":
+			a.users = append(a.users, val)
 		case "audit", "epoch":
 			n, err := strconv.ParseUint(val, 10, 64)
 			if err != nil {
@@ -189,6 +198,12 @@ func checkAcked(t *testing.T, path string, a acks) {
 	for _, id := range a.rotated {
 		if f, err := fams.Family(ctx, id); err != nil || f.Head != "h1" || f.Generation != 1 {
 			t.Fatalf("acknowledged rotation of %s lost: %+v, %v", id, f, err)
+		}
+	}
+	users := db.UserStore()
+	for _, id := range a.users {
+		if u, err := users.ByEmail(ctx, id+"@example.com"); err != nil || u.Username != id {
+			t.Fatalf("acknowledged user %s lost: %+v, %v", id, u, err)
 		}
 	}
 	head, err := audit.NewChain().Verify(ctx, db.AuditStore(), 1, 0)
