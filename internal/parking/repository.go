@@ -26,9 +26,9 @@ type MapRepository interface {
 	ListMaps(ctx context.Context, facilityID string) ([]*Map, error)
 	// UpdateMap replaces the map with id m.ID if its stored version equals
 	// m.Version, and returns the new version (m.Version+1). A different
-	// version is [ErrVersionConflict], a missing map [ErrNotFound]. The
-	// facility of a map never changes ([ErrVersionConflict] is not used for
-	// that: it is [ErrInvalidMap]).
+	// version is [ErrVersionConflict], a missing map [ErrNotFound], a new
+	// building name already taken [ErrDuplicate]. The facility of a map
+	// never changes: trying is [ErrInvalidMap].
 	UpdateMap(ctx context.Context, m *Map) (version int64, err error)
 	// DeleteMap removes the map if its stored version equals version.
 	DeleteMap(ctx context.Context, id string, version int64) error

@@ -282,3 +282,31 @@ func FuzzParsePoint(f *testing.F) {
 		_, _ = g.ShortestPath(p, Point{1, 0, 3})
 	})
 }
+
+// One graph serves concurrent queries (run with -race).
+func TestConcurrentQueries(t *testing.T) {
+	g := exampleGraph(t)
+	done := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			for j := 0; j < 200; j++ {
+				r, err := g.NearestSlot("E1")
+				if err != nil || r.Slot.ID != "1B" {
+					done <- fmt.Errorf("NearestSlot = %+v, %v", r, err)
+					return
+				}
+				e, err := g.NearestExit("1A")
+				if err != nil || e.Route.Distance != 6.3 {
+					done <- fmt.Errorf("NearestExit = %+v, %v", e, err)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
