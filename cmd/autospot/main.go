@@ -1,77 +1,113 @@
 // Command autospot is the AutoSpot Secure reference server.
 //
-// With no configuration it listens on :8000 (override with AUTOSPOT_ADDR)
-// and answers GET /api/health. It shuts down gracefully on SIGINT or
+// Usage:
+//
+//	autospot [serve]                 run the API (the default)
+//	autospot check                   pre-deployment security checklist; exit 1 on any FAIL
+//	autospot keys                    print freshly generated secrets as env lines
+//	autospot user create-admin ...   create an administrator account
+//	autospot audit verify            verify the audit trail's hash chain
+//	autospot healthcheck [URL]       GET the health endpoint; exit 0 if healthy (container HEALTHCHECK)
+//	autospot version                 print the version
+//
+// With no configuration it listens on :8000, keeps its data under ./data
+// (embedded bbolt database, development secrets in ./data/dev-secrets.json,
+// mail outbox in ./data/outbox) and warns loudly that the secrets are for
+// development only. Every setting is an environment variable; see
+// docs/server.md and .env.example. It shuts down gracefully on SIGINT or
 // SIGTERM, letting in-flight requests finish for up to
 // AUTOSPOT_SHUTDOWN_TIMEOUT (default 15s).
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 )
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	if err := run(ctx, os.Getenv, os.Stdout, logger, nil); err != nil {
-		logger.Error("autospot: fatal", "err", err)
-		os.Exit(1)
-	}
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr, nil)
+	stop()
+	os.Exit(code)
 }
 
-// run starts the server and blocks until ctx is cancelled, then shuts down
-// gracefully. If ready is non-nil the bound address is sent on it once the
-// listener is open (used by tests, which pass AUTOSPOT_ADDR=127.0.0.1:0).
-func run(ctx context.Context, getenv func(string) string, stdout io.Writer, logger *slog.Logger, ready chan<- string) error {
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	srv := &http.Server{
-		Handler:           newHandler(time.Now),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
-	logger.Info("autospot: listening", "addr", ln.Addr().String())
-	if ready != nil {
-		ready <- ln.Addr().String()
-	}
+// env bundles what a subcommand reads and writes, so tests can drive the
+// whole binary in process.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	logger *slog.Logger
+	// ready, if non-nil, receives the API address once serve listens.
+	ready chan<- string
+}
 
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+// run dispatches the subcommand and returns the exit status.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer, ready chan<- string) int {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, ready: ready,
+		logger: slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: logLevel(getenv)}))}
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, e)
+	case "check":
+		return check(ctx, e)
+	case "keys":
+		err = keys(e)
+	case "user":
+		err = user(ctx, e, args)
+	case "audit":
+		err = auditCmd(ctx, e, args)
+	case "healthcheck":
+		return healthcheck(ctx, e, args)
+	case "version":
+		_, err = fmt.Fprintln(stdout, version)
+	case "help", "-h", "--help":
+		_, err = fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "autospot: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "autospot:", err)
+		return 1
+	}
+	return 0
+}
 
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
+const usage = `usage: autospot [command]
+
+commands:
+  serve                      run the API (default)
+  check                      pre-deployment security checklist (exit 1 on any FAIL)
+  keys                       print new secrets as environment lines
+  user create-admin -email E -username U -name N   (password read from stdin)
+  audit verify               verify the audit trail's hash chain
+  healthcheck [URL]          GET /api/health; exit 0 when healthy
+  version                    print the version
+`
+
+func logLevel(getenv func(string) string) slog.Level {
+	switch getenv("AUTOSPOT_LOG_LEVEL") {
+	case "debug":
+		return slog.LevelDebug
+	case "warn", "warning":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
 	}
-	logger.Info("autospot: shutting down", "timeout", cfg.ShutdownTimeout.String())
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	logger.Info("autospot: stopped")
-	return nil
+	return slog.LevelInfo
 }

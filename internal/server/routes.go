@@ -1,0 +1,108 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/autospot/autospot/auth"
+	"github.com/autospot/autospot/headers"
+	"github.com/autospot/autospot/internal/config"
+)
+
+// Access says who may call a route.
+type Access string
+
+// Access levels of the route table.
+const (
+	Public        Access = "public"        // anyone
+	Authenticated Access = "authenticated" // a valid access token with the route's permission
+	AdminOnly     Access = "admin"         // the admin role
+)
+
+// Route is one row of the route table: the single source of the mux,
+// the access-control test matrix and the endpoint table in docs/server.md.
+type Route struct {
+	Pattern     string
+	Access      Access
+	Permission  auth.Permission // for Authenticated routes
+	Rate        string          // extra per-IP rule: "login", "auth" or ""
+	Description string
+	handler     http.HandlerFunc
+}
+
+// Routes returns the route table of the server as configured.
+func (s *Server) Routes() []Route {
+	rt := []Route{
+		{Pattern: "GET /api/health", Access: Public, Description: "liveness", handler: s.health},
+		{Pattern: "GET /api/health/ready", Access: Public, Description: "readiness: checks MongoDB and Redis when configured", handler: s.healthReady},
+		{Pattern: "POST /auth/register", Access: Public, Rate: "auth", Description: "start a registration; mails a 6-digit code", handler: s.register},
+		{Pattern: "POST /auth/verify-email", Access: Public, Rate: "auth", Description: "complete a registration with its code; returns tokens", handler: s.verifyEmail},
+		{Pattern: "POST /auth/login", Access: Public, Rate: "login", Description: "email + password → tokens (5/minute per IP, lockout)", handler: s.login},
+		{Pattern: "POST /auth/refresh", Access: Public, Rate: "auth", Description: "rotate a refresh token → new tokens", handler: s.refresh},
+		{Pattern: "POST /auth/forgot-password", Access: Public, Rate: "auth", Description: "mail a reset link (same answer for unknown emails)", handler: s.forgotPassword},
+		{Pattern: "POST /auth/reset-password", Access: Public, Rate: "auth", Description: "set a new password with a reset token; revokes all sessions", handler: s.resetPassword},
+		{Pattern: "POST /auth/logout", Access: Authenticated, Permission: auth.PermProfile, Description: "end this session (refresh family and access token)", handler: s.logout},
+		{Pattern: "POST /auth/logout-all", Access: Authenticated, Permission: auth.PermProfile, Description: "end every session of the user", handler: s.logoutAll},
+		{Pattern: "POST /auth/change-password", Access: Authenticated, Permission: auth.PermProfile, Rate: "auth", Description: "change password (needs the current one); revokes sessions, returns new tokens", handler: s.changePassword},
+		{Pattern: "GET /auth/profile", Access: Authenticated, Permission: auth.PermProfile, Description: "own account and decrypted profile", handler: s.getProfile},
+		{Pattern: "PUT /auth/profile", Access: Authenticated, Permission: auth.PermProfile, Description: "set phone, address, licence plate (encrypted at rest)", handler: s.putProfile},
+		{Pattern: "POST /auth/delete-account", Access: Authenticated, Permission: auth.PermProfile, Rate: "auth", Description: "delete own account (needs the password)", handler: s.deleteAccount},
+		{Pattern: "POST /admin/operators", Access: Authenticated, Permission: auth.PermOperators, Description: "create an operator account for a facility", handler: s.createOperator},
+		{Pattern: "GET /admin/users", Access: Authenticated, Permission: auth.PermUsersRead, Description: "list and search users (?search=&role=&after=&limit=)", handler: s.listUsers},
+		{Pattern: "GET /admin/users/{id}", Access: Authenticated, Permission: auth.PermUsersRead, Description: "one user", handler: s.getUser},
+		{Pattern: "POST /admin/users/{id}/lock", Access: AdminOnly, Description: "lock an account (and end its sessions)", handler: s.lockUser},
+		{Pattern: "POST /admin/users/{id}/unlock", Access: AdminOnly, Description: "unlock an account", handler: s.unlockUser},
+		{Pattern: "PUT /admin/users/{id}/roles", Access: AdminOnly, Description: "change roles and facility; effective at once (sessions revoked)", handler: s.setRoles},
+		{Pattern: "GET /admin/audit", Access: AdminOnly, Description: "query the audit trail (?actor=&action=&outcome=&since=&until=&cursor=&limit=&desc=1)", handler: s.queryAudit},
+		{Pattern: "GET /admin/audit/verify", Access: AdminOnly, Description: "verify the audit hash chain", handler: s.verifyAudit},
+	}
+	if s.cfg.JWTAlg == config.AlgEdDSA {
+		rt = append(rt, Route{Pattern: "GET /.well-known/jwks.json", Access: Public, Description: "public keys (EdDSA only)",
+			handler: func(w http.ResponseWriter, r *http.Request) { s.tokens.KeyRing().JWKSHandler().ServeHTTP(w, r) }})
+	}
+	return rt
+}
+
+// routes builds the mux from the route table. /metrics is added behind
+// admin auth unless AUTOSPOT_METRICS_ADDR gives it its own listener.
+func (s *Server) routes(reg *prometheus.Registry) (http.Handler, error) {
+	mux := http.NewServeMux()
+	authn := s.tokens.Authenticate()
+	rules := map[string]func(http.Handler) http.Handler{}
+	for name, policy := range map[string]string{"login": s.cfg.LoginRate, "auth": s.cfg.AuthRate} {
+		mw, err := s.rateRule(name, policy)
+		if err != nil {
+			return nil, err
+		}
+		rules[name] = mw
+	}
+	for _, rt := range s.Routes() {
+		var h http.Handler = rt.handler
+		switch rt.Access {
+		case Authenticated:
+			h = authn(auth.RequirePermission(s.rbac, rt.Permission)(h))
+		case AdminOnly:
+			h = authn(auth.RequireRole(auth.RoleAdmin)(h))
+		}
+		if rt.Rate != "" {
+			h = rules[rt.Rate](h)
+		}
+		if strings.Contains(rt.Pattern, " /auth/") || strings.Contains(rt.Pattern, " /admin/") {
+			h = headers.Sensitive(h)
+		}
+		mux.Handle(rt.Pattern, markRoute(h))
+	}
+	if s.cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", markRoute(authn(auth.RequireRole(auth.RoleAdmin)(MetricsHandler(reg)))))
+	}
+	return mux, nil
+}
+
+// MetricsHandler serves reg in the Prometheus exposition format.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+}
+

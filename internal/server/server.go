@@ -1,0 +1,149 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/autospot/autospot/audit"
+	"github.com/autospot/autospot/auth"
+	"github.com/autospot/autospot/headers"
+	"github.com/autospot/autospot/internal/accounts"
+	"github.com/autospot/autospot/internal/config"
+	"github.com/autospot/autospot/internal/profile"
+	"github.com/autospot/autospot/ratelimit"
+)
+
+// Accounts is what the /auth and /admin handlers need from the account
+// flows. internal/accounts implements it today; auth.Accounts will
+// replace it behind this interface.
+type Accounts interface {
+	Register(ctx context.Context, in accounts.Registration) (ticket string, err error)
+	VerifyEmail(ctx context.Context, email, ticket, code string) (auth.Pair, error)
+	Login(ctx context.Context, email, password string, client netip.Addr) (auth.Pair, error)
+	ForgotPassword(ctx context.Context, email string) error
+	ResetPassword(ctx context.Context, token, newPassword string) error
+	ChangePassword(ctx context.Context, userID, current, next string) (auth.Pair, error)
+	DeleteAccount(ctx context.Context, userID, password string) error
+	CreateUser(ctx context.Context, in accounts.NewUser) (auth.User, error)
+}
+
+// ReadyCheck is one dependency checked by /api/health/ready.
+type ReadyCheck struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Deps are the parts [New] wires together. Every field but Ready,
+// Registry, Now and Logger is required.
+type Deps struct {
+	Config     config.Config
+	Logger     *slog.Logger
+	Audit      *audit.Logger
+	AuditStore audit.Store
+	// AuditChain verifies the trail for GET /admin/audit/verify.
+	AuditChain *audit.Chain
+	Tokens     *auth.Service
+	RBAC       *auth.RBAC
+	Users      auth.UserStore
+	Accounts   Accounts
+	Profiles   *profile.Service
+	// RateStore decides rate limits (memory or Redis).
+	RateStore ratelimit.Store
+	// IPs resolves client addresses (trusted proxies).
+	IPs *headers.IPResolver
+	// Ready lists the dependencies /api/health/ready checks.
+	Ready []ReadyCheck
+	// Registry receives the server's metrics; nil makes a private one.
+	Registry *prometheus.Registry
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Version is reported by /api/health.
+	Version string
+	// EMFOutput receives CloudWatch EMF lines when
+	// AUTOSPOT_CLOUDWATCH_EMF=1; default os.Stdout.
+	EMFOutput io.Writer
+}
+
+// Server is the AutoSpot HTTP API. It is safe for concurrent use.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	audit    *audit.Logger
+	trail    audit.Store
+	chainV   *audit.Chain
+	tokens   *auth.Service
+	rbac     *auth.RBAC
+	users    auth.UserStore
+	accounts Accounts
+	profiles *profile.Service
+	limiter  *ratelimit.Limiter
+	ips      *headers.IPResolver
+	ready    []ReadyCheck
+	metrics  *metrics
+	emf      *emfWriter
+	validate *validator.Validate
+	now      func() time.Time
+	version  string
+	handler  http.Handler
+}
+
+// ErrIncomplete is returned by [New] when a required dependency is nil.
+var ErrIncomplete = errors.New("server: incomplete dependencies")
+
+// New builds the server and its handler.
+func New(d Deps) (*Server, error) {
+	if d.Audit == nil || d.AuditStore == nil || d.AuditChain == nil || d.Tokens == nil || d.RBAC == nil || d.Users == nil ||
+		d.Accounts == nil || d.Profiles == nil || d.RateStore == nil || d.IPs == nil {
+		return nil, ErrIncomplete
+	}
+	s := &Server{
+		cfg: d.Config, log: d.Logger, audit: d.Audit, trail: d.AuditStore, chainV: d.AuditChain, tokens: d.Tokens, rbac: d.RBAC,
+		users: d.Users, accounts: d.Accounts, profiles: d.Profiles, ips: d.IPs, ready: d.Ready,
+		validate: newValidator(), now: d.Now, version: d.Version,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	reg := d.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	lim, err := ratelimit.New(d.RateStore, ratelimit.WithIPResolver(d.IPs), ratelimit.WithLogger(s.log), ratelimit.WithTimeout(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	s.limiter = lim
+	s.metrics, err = newMetrics(reg, s)
+	if err != nil {
+		return nil, err
+	}
+	if d.Config.CloudWatchEMF {
+		s.emf = newEMFWriter(d.Config.CloudWatchNamespace, d.EMFOutput)
+	}
+	h, err := s.routes(reg)
+	if err != nil {
+		return nil, err
+	}
+	s.handler, err = s.chain(h)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler returns the whole API with its middleware.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Limiter exposes the rate limiter (for its Stats).
+func (s *Server) Limiter() *ratelimit.Limiter { return s.limiter }
