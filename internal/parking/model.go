@@ -1,6 +1,8 @@
 package parking
 
 import (
+	"fmt"
+	"slices"
 	"time"
 )
 
@@ -270,4 +272,24 @@ func (m *Map) SetSlotStatus(level int, id string, st SlotStatus, vehicleID, rese
 		}
 	}
 	return false
+}
+
+// PutLevel adds l to the map, keeping levels sorted by number. A level
+// with the same number is replaced when replace is true and is otherwise
+// [ErrDuplicate] (the original's "already exists" for a second upload of
+// one building level). It does not validate; the repository does on
+// write.
+func (m *Map) PutLevel(l Level, replace bool) error {
+	for i := range m.Levels {
+		if m.Levels[i].Number == l.Number {
+			if !replace {
+				return fmt.Errorf("%w: level %d of %q already exists", ErrDuplicate, l.Number, m.Building)
+			}
+			m.Levels[i] = l
+			return nil
+		}
+	}
+	m.Levels = append(m.Levels, l)
+	slices.SortStableFunc(m.Levels, func(a, b Level) int { return a.Number - b.Number })
+	return nil
 }

@@ -204,3 +204,23 @@ func FuzzParseMap(f *testing.F) {
 		}
 	})
 }
+
+func TestPutLevel(t *testing.T) {
+	m := ExampleMap()
+	l3 := m.Levels[1]
+	l3.Number = 0
+	if err := m.PutLevel(l3, false); err != nil {
+		t.Fatal(err)
+	}
+	if m.Levels[0].Number != 0 || len(m.Levels) != 3 {
+		t.Fatalf("levels not sorted: %d first of %d", m.Levels[0].Number, len(m.Levels))
+	}
+	if err := m.PutLevel(l3, false); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("second upload of level 0: %v, want ErrDuplicate", err)
+	}
+	l3.Cells = append([]Cell(nil), l3.Cells...)
+	l3.Cells[0].Kind = Corridor
+	if err := m.PutLevel(l3, true); err != nil || m.Levels[0].Cells[0].Kind != Corridor {
+		t.Fatalf("replace: %v", err)
+	}
+}

@@ -11,7 +11,8 @@
 // negative or unbounded values, malformed keys, windows and dates.
 // [ParseCents] and [ParseBasisPoints] read operator input such as "6.50"
 // and "0.2" exactly, without floats. [OriginalTable] is the original's
-// parking_rates.json.
+// parking_rates.json, and [ParseOriginalJSON] imports that file (or its
+// Mongo document) exactly.
 //
 // # Quotes
 //
