@@ -55,7 +55,8 @@
 // must exceed the clock skew between application servers. TTLs are
 // relative (PX), computed from the record's own times where it has them,
 // and from the store's clock ([WithClock]) for RevokeSession and Lock,
-// whose interfaces pass no now. A TTL is never shortened.
+// whose interfaces pass no now. An update never shortens a TTL; a Put that
+// replaces a record sets its TTL anew.
 //
 // # Keys
 //

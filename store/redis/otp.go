@@ -31,7 +31,13 @@ func (s *Store) OTPs() *OTPStore { return &OTPStore{s: s} }
 // otpKey is the key of (purpose, subject); the purpose is length-prefixed
 // so no pair of (purpose, subject) shares the hashed id of another.
 func (o *OTPStore) otpKey(purpose auth.OTPPurpose, subject string) string {
-	return o.s.key(kindOTP, strconv.Itoa(len(purpose))+":"+string(purpose)+subject)
+	return o.s.key(kindOTP, otpID(purpose, subject))
+}
+
+// otpID encodes (purpose, subject) as "len(purpose):purpose subject",
+// which decodes back to exactly one pair.
+func otpID(purpose auth.OTPPurpose, subject string) string {
+	return strconv.Itoa(len(purpose)) + ":" + string(purpose) + subject
 }
 
 // Put implements [auth.OTPStore] with one script that replaces the

@@ -97,13 +97,7 @@ func New(client goredis.UniversalClient, opts ...Option) (*Store, error) {
 func Open(rawURL string, opts ...Option) (*Store, error) {
 	o, err := goredis.ParseURL(rawURL)
 	if err != nil {
-		// url.Error quotes the whole URL, password included: keep only
-		// the reason.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("%w: %v", ErrBadURL, err)
+		return nil, fmt.Errorf("%w: %s", ErrBadURL, urlErrorReason(err))
 	}
 	c := goredis.NewClient(o)
 	s, err := New(c, opts...)
@@ -113,6 +107,21 @@ func Open(rawURL string, opts ...Option) (*Store, error) {
 	}
 	s.owned = true
 	return s, nil
+}
+
+// urlErrorReason says why a URL failed to parse without quoting it: a
+// url.Error holds the whole URL, password included, and an escape error
+// the malformed escape, which may sit in the password.
+func urlErrorReason(err error) string {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err.Error() // go-redis's own errors name no userinfo
+	}
+	var ee url.EscapeError
+	if errors.As(ue.Err, &ee) {
+		return "invalid percent-escape"
+	}
+	return ue.Err.Error()
 }
 
 // Close closes the client if [Open] created it, and does nothing for a

@@ -80,13 +80,14 @@ func TestOpen(t *testing.T) {
 		"http://:s3cret-pw@host:6379/0",
 		"redis://:s3cret-pw@host:6379/0?dial_timeout=forever",
 		"\x00redis://:s3cret-pw@host",
+		"redis://:s3cret%zzpw@host:6379/0",
 	} {
 		t.Run("bad "+strings.ReplaceAll(bad, "\x00", "NUL"), func(t *testing.T) {
 			s, err := redis.Open(bad)
 			if !errors.Is(err, redis.ErrBadURL) || s != nil {
 				t.Fatalf("Open = %v, %v; want ErrBadURL", s, err)
 			}
-			if strings.Contains(err.Error(), "s3cret") {
+			if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "zz") {
 				t.Fatalf("error leaks the password: %v", err)
 			}
 		})
