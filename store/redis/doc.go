@@ -95,6 +95,14 @@
 // match errors.Is. A reply the store never produces (a key of its
 // namespace written by someone else) is [ErrUnexpectedReply].
 //
+// go-redis retries a command after a network error (Options.MaxRetries),
+// and a command whose reply was lost may have run. Every operation errs
+// on the safe side when run twice: an attempt or an OTP try is counted
+// twice, an epoch raised twice; a retried Consume or Take finds nothing
+// and fails, so the caller asks for a new code rather than spending one
+// twice. Set MaxRetries to -1 for exact counts at the cost of more
+// errors.
+//
 // # Concurrency
 //
 // [Store] and every store it returns are safe for concurrent use by any
