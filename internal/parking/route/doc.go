@@ -8,9 +8,10 @@
 // (build it once per map version and share it; it is safe for concurrent
 // use). Nodes are cells (level, x, y). Corridor cells join their
 // 4-adjacent corridor cells at cost 1, as their one-way directions allow;
-// slots are entered from an adjacent corridor and never driven through;
-// entrances and ramps join adjacent corridors both ways, exits one way;
-// ramps join their target on the other level at cost 2. Every route pays a
+// features (slots, entrances, exits, ramps) join their adjacent corridor
+// cells; slots, entrances and exits are never driven through (a route
+// leaves one only when it starts there); ramps join their target on the
+// other level at cost 2. Every route pays a
 // turn penalty of 0.1 each time three consecutive cells share neither x
 // nor y, as the original did. See [Build] for the details.
 //

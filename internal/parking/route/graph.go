@@ -45,16 +45,16 @@ type edge struct{ from, to, w int32 }
 // Build validates m and builds its routing graph:
 //   - two corridor cells 4-adjacent are joined (cost 1) in each direction
 //     their [parking.Direction]s allow;
-//   - a slot is entered from each 4-adjacent corridor cell (cost 1) and is
-//     never driven through; it is left only when it is the start of a
-//     query (for instance [Graph.NearestExit]);
-//   - car entrances, building entrances and ramps are joined both ways to
-//     each 4-adjacent corridor cell, exits one way (corridor → exit); a
-//     feature with no adjacent corridor is joined to the nearest corridor
-//     cell of its level (Euclidean cost; ties prefer the same row);
+//   - every feature (slot, car or building entrance, exit, ramp) is joined
+//     to each 4-adjacent corridor cell (cost 1); a feature other than a
+//     slot with no adjacent corridor is joined to the nearest corridor
+//     cell of its level instead (Euclidean cost; ties prefer the same
+//     row);
 //   - a ramp is joined to its target cell with cost 2, both ways or only
 //     up (ramp → target) or down (target → ramp);
-//   - entrances, exits and slots are never passed through.
+//   - slots, entrances and exits are never driven through: a route leaves
+//     one only when it is the start of the query (so [Graph.NearestExit]
+//     starts from the slot, and [Graph.NearestSlot] may start at an exit).
 //
 // Queries add a turn penalty of 0.1 when three consecutive cells share
 // neither x nor y.
@@ -115,12 +115,9 @@ func Build(m *parking.Map) (*Graph, error) {
 					if corridorAllows(c.Direction, nc.Direction, d[0], d[1]) {
 						add(v, u, stepCost)
 					}
-				case parking.Slot:
-					add(u, v, stepCost) // in
-					add(v, u, stepCost) // out, used only when the slot is the start
-				case parking.Exit:
-					add(u, v, stepCost)
-				default: // entrances, ramps
+				default:
+					// Both ways; out of a terminal cell (slot, entrance,
+					// exit) is used only when it is the start of a query.
 					add(u, v, stepCost)
 					add(v, u, stepCost)
 				}
@@ -129,9 +126,7 @@ func Build(m *parking.Map) (*Graph, error) {
 			if !linked && c.Kind != parking.Corridor && c.Kind != parking.Slot {
 				if u, w, ok := nearestCorridor(l, base, x, y); ok {
 					add(u, v, w)
-					if c.Kind != parking.Exit {
-						add(v, u, w)
-					}
+					add(v, u, w)
 				}
 			}
 			if c.Kind == parking.Ramp {

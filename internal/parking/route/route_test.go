@@ -141,6 +141,30 @@ func TestQueries(t *testing.T) {
 			}
 		}
 	})
+	t.Run("nearest slot from an exit", func(t *testing.T) {
+		r, err := g.NearestSlot("X1")
+		if err != nil || r.Slot.ID != "1D" || r.Route.Distance != 2 {
+			t.Fatalf("got %+v, %v", r, err)
+		}
+	})
+	t.Run("terminals are not driven through", func(t *testing.T) {
+		// C ? C with nothing else: the middle cell joins the two halves only
+		// if a route may pass through it.
+		for _, mid := range []string{"X:X1", "E:E1", "B:B1", "S:S1", "C"} {
+			l, err := parking.LevelFromText(1, "W W W", "C "+mid+" C", "W W W")
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := Build(&parking.Map{FacilityID: "f", Building: "b", Levels: []parking.Level{l}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = g.ShortestPath(Point{1, 0, 1}, Point{1, 2, 1})
+			if through := err == nil; through != (mid == "C") {
+				t.Errorf("%s: passable = %v", mid, through)
+			}
+		}
+	})
 	t.Run("ad hoc wall start", func(t *testing.T) {
 		r, err := g.ShortestPath(Point{1, 0, 2}, Point{1, 1, 3})
 		if err != nil || r.Points[0] != (Point{1, 0, 2}) || r.Distance != 2.1 {
