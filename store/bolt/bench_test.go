@@ -3,10 +3,13 @@ package bolt_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	bbolt "go.etcd.io/bbolt"
 
 	"github.com/autospot/autospot/audit"
 	"github.com/autospot/autospot/auth"
@@ -16,6 +19,30 @@ import (
 // is a committed, fsynced bbolt transaction, so write figures are the
 // disk's fsync latency plus a little; run them on the disk the server will
 // use. See docs/benchmarks/store-bolt.md.
+
+// BenchmarkBoltCommitBaseline is the floor under every write benchmark:
+// a bare bbolt transaction putting one 100-byte value, committed and
+// fsynced, with no encoding, indexes or checks.
+func BenchmarkBoltCommitBaseline(b *testing.B) {
+	db, err := bbolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	val := make([]byte, 100)
+	for i := 0; b.Loop(); i++ {
+		err := db.Update(func(tx *bbolt.Tx) error {
+			bk, err := tx.CreateBucketIfNotExists([]byte("b"))
+			if err != nil {
+				return err
+			}
+			return bk.Put([]byte("k"+strconv.Itoa(i%1000)), val)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
 
 // BenchmarkRotateFamily is refresh-token consumption: the compare-and-swap
 // of a family's head, one transaction each.

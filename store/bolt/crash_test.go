@@ -84,7 +84,7 @@ func TestCrashChild(t *testing.T) {
 // acks is what one child acknowledged.
 type acks struct {
 	families, rotated, users []string
-	maxSeq, maxEpoch  uint64
+	maxSeq, maxEpoch         uint64
 }
 
 func TestKillNineKeepsAcknowledgedWrites(t *testing.T) {
