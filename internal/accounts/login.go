@@ -9,8 +9,10 @@ import (
 	"github.com/autospot/autospot/auth"
 )
 
-func pairKey(email string, bucket netip.Prefix) string { return "login:" + email + "|" + bucket.String() }
-func accountKey(email string) string                   { return "login:" + email }
+func pairKey(email string, bucket netip.Prefix) string {
+	return "login:" + email + "|" + bucket.String()
+}
+func accountKey(email string) string { return "login:" + email }
 
 // Login checks email and password and issues a token pair. Attempts are
 // reserved before the hash compare; every failure — unknown user, wrong

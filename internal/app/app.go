@@ -95,13 +95,13 @@ func Open(ctx context.Context, cfg config.Config, o Options) (a *App, err error)
 	a.closers = append(a.closers, db.Close)
 	users := auth.UserStore(db.UserStore())
 	var (
-		refresh  auth.RefreshStore     = db.RefreshStore()
-		revoke   auth.RevocationStore  = db.RevocationStore()
-		trail    audit.Store           = db.AuditStore()
-		pending  auth.PendingStore     = db.PendingStore()
-		otps     auth.OTPStore         = db.OTPStore()
-		attempts auth.AttemptStore     = db.AttemptStore()
-		resets   auth.ResetStore       = db.ResetStore()
+		refresh  auth.RefreshStore    = db.RefreshStore()
+		revoke   auth.RevocationStore = db.RevocationStore()
+		trail    audit.Store          = db.AuditStore()
+		pending  auth.PendingStore    = db.PendingStore()
+		otps     auth.OTPStore        = db.OTPStore()
+		attempts auth.AttemptStore    = db.AttemptStore()
+		resets   auth.ResetStore      = db.ResetStore()
 		rates    ratelimit.Store
 		ready    []server.ReadyCheck
 	)
@@ -198,13 +198,13 @@ func Open(ctx context.Context, cfg config.Config, o Options) (a *App, err error)
 
 	policy := password.AutoSpot()
 	acc, err := accounts.New(accounts.Config{
-		Stores:    accounts.Stores{Users: users, Pending: pending, OTPs: otps, Attempts: attempts, Resets: resets},
-		Tokens:    tokens, Hasher: hasher, Policy: policy, Audit: lg,
+		Stores: accounts.Stores{Users: users, Pending: pending, OTPs: otps, Attempts: attempts, Resets: resets},
+		Tokens: tokens, Hasher: hasher, Policy: policy, Audit: lg,
 		Mailer:    accounts.OutboxMailer{Dir: cfg.OutboxDir},
 		PublicURL: cfg.PublicURL, CodeKey: deriveKey(cfg.AuditKey, "autospot/otp-codes"),
-		Bucket:    ips.Bucket,
-		OnDelete:  profiles.Delete,
-		Now:       o.Now,
+		Bucket:   ips.Bucket,
+		OnDelete: profiles.Delete,
+		Now:      o.Now,
 	})
 	if err != nil {
 		return nil, err

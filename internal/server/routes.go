@@ -105,4 +105,3 @@ func (s *Server) routes(reg *prometheus.Registry) (http.Handler, error) {
 func MetricsHandler(reg *prometheus.Registry) http.Handler {
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
 }
-
