@@ -16,7 +16,7 @@ const kindAttempt = "attempt"
 // holding the count, the window end and the lock time. Reserve is one Lua
 // script, so of any number of concurrent reservations of one key (from
 // any number of replicas) at most the limit are allowed per window. Get
-// one from [Store.Attempts]. It is safe for concurrent use.
+// one from [Store.Attempts]; the zero value is not usable. It is safe for concurrent use.
 //
 // Windows and locks are decided by the now the caller passes; the key's
 // TTL (the later of window end and lock, plus the cleanup grace) only

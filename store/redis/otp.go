@@ -18,7 +18,7 @@ const kindOTP = "otp"
 // subject), so a code for one purpose is never found under another. Try
 // (reserve one attempt while tries remain and the code is live) and
 // Consume (delete if the hash is still the one compared against) are one
-// Lua script each. Get one from [Store.OTPs]. It is safe for concurrent
+// Lua script each. Get one from [Store.OTPs]; the zero value is not usable. It is safe for concurrent
 // use.
 //
 // Expiry is decided by the now passed to Try; the key's TTL (ExpiresAt −

@@ -18,7 +18,8 @@ const kindPending = "pending"
 // Take (compare the ticket, check expiry, delete) is one Lua script, so of
 // concurrent Takes exactly one succeeds. The script compares SHA-256
 // hashes of the tickets, never the tickets, so its timing says nothing
-// useful about a stored ticket. Get one from [Store.Pending]. It is safe
+// useful about a stored ticket. Get one from [Store.Pending]; the zero
+// value is not usable. It is safe
 // for concurrent use.
 //
 // Expiry is decided by the now passed to Take and Get; the key's TTL

@@ -57,7 +57,8 @@ func WithClock(now func() time.Time) Option {
 
 // Store is the connection of AutoSpot Secure's Redis backends: a client
 // and a key prefix. Its methods ([Store.Revocations] …) return the stores
-// that implement the library's interfaces. It is safe for concurrent use.
+// that implement the library's interfaces. Create one with [New] or
+// [Open]; the zero value is not usable. It is safe for concurrent use.
 type Store struct {
 	client  goredis.UniversalClient
 	owned   bool // opened by Open: Close closes the client

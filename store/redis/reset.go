@@ -20,7 +20,7 @@ const (
 // by the token's hash) and, per user, a set of the user's token keys for
 // DeleteUser. Put (insert unless present, and index), Consume (delete,
 // then check expiry) and DeleteUser are one Lua script each, so of
-// concurrent Consumes exactly one succeeds. Get one from [Store.Resets].
+// concurrent Consumes exactly one succeeds. Get one from [Store.Resets]; the zero value is not usable.
 // It is safe for concurrent use.
 //
 // DeleteUser's script deletes keys it reads from the user's set; under

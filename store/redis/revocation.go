@@ -23,7 +23,7 @@ const (
 // RevocationStore is an [auth.RevocationStore] on Redis: per-user epochs
 // (INCR on a key without TTL) and logged-out sessions (a key holding the
 // time the session stays revoked until, with a TTL as clean-up). Get one
-// from [Store.Revocations]. It is safe for concurrent use.
+// from [Store.Revocations]; the zero value is not usable. It is safe for concurrent use.
 //
 // Epochs must never be lost: a Redis that evicts keys (maxmemory-policy
 // other than noeviction) or restarts without persistence puts every epoch
