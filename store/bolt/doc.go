@@ -20,9 +20,16 @@
 //     revocation epochs and logged-out sessions);
 //   - [DB.AuditStore] implements audit.Store (the hash-chained audit
 //     trail);
-//   - the account stores (users, pending registrations, one-time codes,
-//     login-attempt state, password-reset tokens) implement the auth
-//     package's account interfaces.
+//   - [DB.UserStore] implements auth.UserStore (accounts, with unique
+//     email and username indexes);
+//   - [DB.PendingStore] implements auth.PendingStore (registrations
+//     waiting for their email code);
+//   - [DB.OTPStore] implements auth.OTPStore (hashed one-time codes with
+//     a try counter);
+//   - [DB.AttemptStore] implements auth.AttemptStore (login-attempt
+//     windows and locks);
+//   - [DB.ResetStore] implements auth.ResetStore (hashed password-reset
+//     tokens).
 //
 // Each passes its conformance suite in
 // [github.com/autospot/autospot/store/storetest], under -race.
@@ -48,7 +55,8 @@
 // Reads run in read-only transactions, in parallel with each other and
 // with the writer. Expiry is checked in every read and conditional write
 // against the time the caller passes; the Prune methods ([DB.Prune],
-// [RefreshStore.Prune] …) only reclaim space.
+// [RefreshStore.Prune] …) only reclaim space, and the server should call
+// [DB.Prune] periodically (say hourly).
 //
 // A [DB] and every store taken from it are safe for concurrent use.
 //

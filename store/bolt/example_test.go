@@ -145,3 +145,30 @@ func ExampleDB_Prune() {
 	// Output:
 	// deleted: 1 <nil>
 }
+
+// Accounts: email and username are unique, decided in the same
+// transaction as the insert.
+func ExampleDB_UserStore() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "autospot-bolt")
+	defer os.RemoveAll(dir)
+	db, err := bolt.Open(filepath.Join(dir, "autospot.db"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer db.Close()
+
+	users := db.UserStore()
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	err = users.Create(ctx, auth.User{ID: "u1", Email: "alice@example.com", Username: "alice", PasswordHash: "$2b$12$…", CreatedAt: now})
+	fmt.Println("created:", err)
+	err = users.Create(ctx, auth.User{ID: "u2", Email: "alice@example.com", Username: "alice2", PasswordHash: "$2b$12$…", CreatedAt: now})
+	fmt.Println("same email taken:", errors.Is(err, auth.ErrEmailTaken))
+	u, err := users.ByEmail(ctx, "alice@example.com")
+	fmt.Println(u.ID, u.Username, err)
+	// Output:
+	// created: <nil>
+	// same email taken: true
+	// u1 alice <nil>
+}

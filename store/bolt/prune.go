@@ -29,8 +29,7 @@ func (p PruneStats) Total() int {
 // codes and reset tokens, and attempt state whose window and lock have
 // ended. Epochs, users and the audit trail are never pruned. Reads check
 // expiry themselves, so pruning only reclaims space: run it periodically
-// (the reference server does, hourly). It returns what it deleted before
-// the first error.
+// (hourly, say). It returns what it deleted before the first error.
 func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 	var st PruneStats
 	var err error
