@@ -45,3 +45,35 @@ var (
 	// ErrResetExists is returned by ResetStore.Put for a duplicate hash.
 	ErrResetExists = errors.New("auth: reset token already exists")
 )
+
+// Errors of the account flows ([Accounts]). They are safe to map to client
+// responses: none tells an outsider whether an email or username is
+// registered.
+var (
+	// ErrInvalidCredentials is the one error of a failed login, whatever
+	// the cause: unknown user, wrong password, locked account (by
+	// failed logins or by an administrator), or a stored hash that cannot
+	// be verified. Serve it as 401 with one fixed body.
+	ErrInvalidCredentials = errors.New("auth: invalid credentials")
+
+	// ErrInvalidCode is returned for a one-time code that is wrong,
+	// expired, used up (5 tries), already used, issued for another purpose
+	// or registration, or never issued.
+	ErrInvalidCode = errors.New("auth: invalid or expired code")
+
+	// ErrInvalidResetToken is returned for a password-reset secret that is
+	// malformed, unknown, expired or already used.
+	ErrInvalidResetToken = errors.New("auth: invalid or expired reset link")
+
+	// ErrInvalidInput is matched by every *ValidationError.
+	ErrInvalidInput = errors.New("auth: invalid input")
+
+	// ErrTooManyRequests is returned when a code resend or a reset request
+	// comes too soon after the previous ones. It depends only on the
+	// address asked for, never on whether it is registered.
+	ErrTooManyRequests = errors.New("auth: too many requests; try again later")
+
+	// ErrAccountsClosed is returned by operations that send email after
+	// [Accounts.Close].
+	ErrAccountsClosed = errors.New("auth: accounts service closed")
+)
