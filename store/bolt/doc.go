@@ -10,25 +10,25 @@
 //	defer db.Close()
 //
 //	svc, err := auth.NewService(ring, db.RefreshStore(), db.RevocationStore())
-//	trail := db.AuditStore() // for audit.NewStoreHandler / Chain.Verify
+//	trail := db.AuditStore() // for audit.NewStoreHandler and Chain.Verify
 //
 // [Open] returns a [DB]; each store is a small value taken from it:
 //
-//   - [DB.RefreshStore] implements auth.RefreshStore (refresh-token
+//   - [DB.RefreshStore] implements [auth.RefreshStore] (refresh-token
 //     families, rotated by compare-and-swap of the head hash);
-//   - [DB.RevocationStore] implements auth.RevocationStore (per-user
+//   - [DB.RevocationStore] implements [auth.RevocationStore] (per-user
 //     revocation epochs and logged-out sessions);
-//   - [DB.AuditStore] implements audit.Store (the hash-chained audit
+//   - [DB.AuditStore] implements [audit.Store] (the hash-chained audit
 //     trail);
-//   - [DB.UserStore] implements auth.UserStore (accounts, with unique
+//   - [DB.UserStore] implements [auth.UserStore] (accounts, with unique
 //     email and username indexes);
-//   - [DB.PendingStore] implements auth.PendingStore (registrations
+//   - [DB.PendingStore] implements [auth.PendingStore] (registrations
 //     waiting for their email code);
-//   - [DB.OTPStore] implements auth.OTPStore (hashed one-time codes with
+//   - [DB.OTPStore] implements [auth.OTPStore] (hashed one-time codes with
 //     a try counter);
-//   - [DB.AttemptStore] implements auth.AttemptStore (login-attempt
+//   - [DB.AttemptStore] implements [auth.AttemptStore] (login-attempt
 //     windows and locks);
-//   - [DB.ResetStore] implements auth.ResetStore (hashed password-reset
+//   - [DB.ResetStore] implements [auth.ResetStore] (hashed password-reset
 //     tokens).
 //
 // Each passes its conformance suite in

@@ -35,3 +35,17 @@ func TestUpdateChecksContextBeforeCommit(t *testing.T) {
 		t.Fatalf("canceled write was committed: epoch %d, %v", st.Epoch, err)
 	}
 }
+
+// Durability across power loss rests on bbolt fsyncing every commit; the
+// SIGKILL test cannot see a missing fsync (the page cache survives a
+// killed process), so this guards the setting itself.
+func TestOpenKeepsFsyncOnCommit(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.bolt.NoSync || db.bolt.NoGrowSync || db.bolt.NoFreelistSync {
+		t.Fatalf("sync disabled: NoSync %v NoGrowSync %v NoFreelistSync %v", db.bolt.NoSync, db.bolt.NoGrowSync, db.bolt.NoFreelistSync)
+	}
+}
