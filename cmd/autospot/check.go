@@ -92,13 +92,25 @@ func dbCredentialsItem(cfg config.Config) checkItem {
 		case err != nil || !config.URICredentials(uri):
 			it.Pass, it.Detail = false, name+" has no credentials"
 			return it
-		case u.User != nil && config.WeakSecret([]byte(passwordOf(u))) != "" && len(passwordOf(u)) > 0 && strings.Contains(strings.ToLower(passwordOf(u)), "password"):
+		case placeholderPassword(passwordOf(u)):
 			it.Pass, it.Detail = false, name+" uses a placeholder password"
 			return it
 		}
 		it.Detail = "MongoDB/Redis URIs carry credentials"
 	}
 	return it
+}
+
+// placeholderPassword reports the seed's example credentials and their
+// like ("mongodb://username:password@…").
+func placeholderPassword(pw string) bool {
+	low := strings.ToLower(pw)
+	for _, p := range []string{"password", "changeme", "secret", "example"} {
+		if low == p || strings.HasPrefix(low, p) && len(low) < 12 {
+			return true
+		}
+	}
+	return false
 }
 
 func passwordOf(u *url.URL) string {

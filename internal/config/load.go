@@ -28,6 +28,16 @@ func (r *reader) add(name, reason string, err error) {
 	r.problems = append(r.problems, Problem{Var: name, Reason: reason, Err: err})
 }
 
+// has reports whether a problem was already recorded for name.
+func (r *reader) has(name string) bool {
+	for _, p := range r.problems {
+		if p.Var == name {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *reader) str(name, def string) string {
 	if v := strings.TrimSpace(r.getenv(name)); v != "" {
 		return v

@@ -60,6 +60,9 @@ func URICredentials(raw string) bool {
 // checkProduction refuses what must not run in production.
 func checkProduction(r *reader, c *Config) {
 	secret := func(name string, v []byte) {
+		if r.has(name) {
+			return
+		}
 		if len(v) == 0 {
 			r.add(name, "required with ENV=production (autospot keys generates one)", ErrMissing)
 			return
@@ -77,10 +80,10 @@ func checkProduction(r *reader, c *Config) {
 		}
 	}
 	secret("AUTOSPOT_AUDIT_KEY", c.AuditKey)
-	if len(c.AEADKeys) == 0 {
+	if len(c.AEADKeys) == 0 && !r.has("AUTOSPOT_AEAD_KEYS") {
 		r.add("AUTOSPOT_AEAD_KEYS", "required with ENV=production (autospot keys generates one)", ErrMissing)
 	}
-	if len(c.BlindIndexKey) == 0 {
+	if len(c.BlindIndexKey) == 0 && !r.has("AUTOSPOT_BLIND_INDEX_KEY") {
 		r.add("AUTOSPOT_BLIND_INDEX_KEY", "required with ENV=production (autospot keys generates one)", ErrMissing)
 	}
 	if wildcard(c.CORSOrigins) {
