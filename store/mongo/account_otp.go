@@ -3,6 +3,7 @@ package mongo
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -109,7 +110,7 @@ func (s *OTPStore) Try(ctx context.Context, purpose auth.OTPPurpose, subject str
 	switch {
 	case err == nil:
 		return got, nil
-	case err == auth.ErrOTPNotFound || err == auth.ErrOTPExhausted:
+	case errors.Is(err, auth.ErrOTPNotFound) || errors.Is(err, auth.ErrOTPExhausted):
 		return auth.OTP{}, err
 	}
 	return auth.OTP{}, fmt.Errorf("mongo: try code: %w", err)
@@ -128,7 +129,7 @@ func (s *OTPStore) Consume(ctx context.Context, purpose auth.OTPPurpose, subject
 		}
 		return s.reg.swap(ctx, key, cur, nil, cur.exp)
 	})
-	if err != nil && err != auth.ErrOTPNotFound {
+	if err != nil && !errors.Is(err, auth.ErrOTPNotFound) {
 		return fmt.Errorf("mongo: consume code: %w", err)
 	}
 	return err

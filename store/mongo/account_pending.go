@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -94,7 +95,7 @@ func (s *PendingStore) Take(ctx context.Context, email, ticket string, now time.
 	switch {
 	case err == nil:
 		return got, nil
-	case err == auth.ErrPendingNotFound:
+	case errors.Is(err, auth.ErrPendingNotFound):
 		return auth.PendingRegistration{}, err
 	}
 	return auth.PendingRegistration{}, fmt.Errorf("mongo: take pending registration: %w", err)

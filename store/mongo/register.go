@@ -21,7 +21,7 @@ import (
 //     the same version, exactly one insert succeeds; the others get a
 //     duplicate-key error and re-read.
 //   - The head document {_id: k, v, s, exp, …} in the heads collection is a
-//     copy of some recent version, updated after each successful swap
+//     copy of a recent version, updated after each successful swap
 //     (where the record has other, immutable fields — a user's email — they
 //     live here too, under unique indexes). It is only a starting point:
 //     a reader takes the head and then probes k/v+1, k/v+2, k/v+4 … by _id
@@ -195,9 +195,13 @@ func (r *register) swap(ctx context.Context, key string, cur version, state any,
 	return true, nil
 }
 
-// updateHead moves the head to version n if it is older. It is only an
-// optimisation (readers probe past the head), so its errors are ignored:
-// the version document is already the truth.
+// updateHead copies version n into the head. It is only an optimisation
+// (readers probe past the head, and tolerate a head that went back), so
+// its errors are ignored: the version document is already the truth. The
+// filter is the _id alone, so that servers that push down only _id
+// lookups (FerretDB v1) find the head without a scan; a concurrent, slower
+// update may therefore leave an older version in the head, which costs
+// readers one or two extra probes until the next change.
 func (r *register) updateHead(ctx context.Context, key string, n int64, s bson.Raw, exp time.Time) {
 	set := bson.D{{Key: "v", Value: n}}
 	var unset bson.D
@@ -215,11 +219,7 @@ func (r *register) updateHead(ctx context.Context, key string, n int64, s bson.R
 	if unset != nil {
 		update = append(update, bson.E{Key: "$unset", Value: unset})
 	}
-	// A head at n or later fails the filter; with upsert the insert of
-	// the existing _id then fails with a duplicate key, which is fine.
-	_, _ = r.heads.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: key}, {Key: "v", Value: bson.D{{Key: "$lt", Value: n}}}},
-		update, options.UpdateOne().SetUpsert(r.upsertHead))
+	_, _ = r.heads.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}}, update, options.UpdateOne().SetUpsert(r.upsertHead))
 }
 
 // remove deletes the head and every version of key and reports whether
