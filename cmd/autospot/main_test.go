@@ -252,7 +252,7 @@ func TestCheck(t *testing.T) {
 	for k, v := range map[string]string{
 		"ENV": "production", "AUTOSPOT_DATA_DIR": t.TempDir(), "AUTOSPOT_PUBLIC_URL": "https://autospot.it.com",
 		"AUTOSPOT_TLS_CERT": cert, "AUTOSPOT_TLS_KEY": key, "AUTOSPOT_METRICS_ADDR": "127.0.0.1:9100",
-		"AUTOSPOT_CHECK_BACKUP_TESTED":  time.Now().UTC().Format(time.DateOnly),
+		"AUTOSPOT_CHECK_BACKUP_TESTED":   time.Now().UTC().Format(time.DateOnly),
 		"AUTOSPOT_INCIDENT_RESPONSE_URL": "https://wiki.example/incident",
 		"REDIS_URL":                      "redis://:s3cr3t-long-redis-pass@cache:6379/0",
 	} {

@@ -87,11 +87,7 @@ func (r *reader) list(name string, def []string) []string {
 	if v == "" {
 		return def
 	}
-	var out []string
-	for _, part := range strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\t' }) {
-		out = append(out, part)
-	}
-	return out
+	return strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\t' })
 }
 
 // secret reads NAME or the file NAME_FILE names; "" when neither is set.
