@@ -124,7 +124,7 @@ func (s *AttemptStore) Reset(ctx context.Context, key string) error {
 	return nil
 }
 
-// Prune deletes counters whose window and lock both ended before now (the
+// Prune deletes counters whose window and lock both ended more than [PruneGrace] before now (the
 // TTL index does the same where the server has one) and returns how many.
 func (s *AttemptStore) Prune(ctx context.Context, now time.Time) (int, error) {
 	n, err := s.reg.prune(ctx, now)

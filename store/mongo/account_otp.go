@@ -151,7 +151,7 @@ func (s *OTPStore) Delete(ctx context.Context, purpose auth.OTPPurpose, subject 
 	return nil
 }
 
-// Prune deletes codes that expired before now (the TTL index does the
+// Prune deletes codes that expired more than [PruneGrace] before now (the TTL index does the
 // same where the server has one) and returns how many.
 func (s *OTPStore) Prune(ctx context.Context, now time.Time) (int, error) {
 	n, err := s.reg.prune(ctx, now)

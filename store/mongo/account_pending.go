@@ -128,7 +128,7 @@ func (s *PendingStore) Delete(ctx context.Context, email string) error {
 	return nil
 }
 
-// Prune deletes registrations that expired before now (the TTL index does
+// Prune deletes registrations that expired more than [PruneGrace] before now (the TTL index does
 // the same where the server has one) and returns how many.
 func (s *PendingStore) Prune(ctx context.Context, now time.Time) (int, error) {
 	n, err := s.reg.prune(ctx, now)

@@ -75,10 +75,10 @@ func (s *ResetStore) DeleteUser(ctx context.Context, userID string) (int, error)
 	return int(res.DeletedCount), nil
 }
 
-// Prune deletes tokens that expired before now (the TTL index does the
+// Prune deletes tokens that expired more than [PruneGrace] before now (the TTL index does the
 // same where the server has one) and returns how many.
 func (s *ResetStore) Prune(ctx context.Context, now time.Time) (int, error) {
-	res, err := s.c.DeleteMany(ctx, bson.D{{Key: "exp", Value: bson.D{{Key: "$lt", Value: now}}}})
+	res, err := s.c.DeleteMany(ctx, pruneFilter(now))
 	if err != nil {
 		return 0, fmt.Errorf("mongo: prune reset tokens: %w", err)
 	}

@@ -51,6 +51,7 @@ type userDoc struct {
 	Username  string    `bson:"username"`
 	FullName  string    `bson:"fullName,omitempty"`
 	CreatedAt time.Time `bson:"createdAt"`
+	Inc       string    `bson:"inc"` // see chainKey
 	V         int64     `bson:"v"`
 	S         userState `bson:"s"`
 }
@@ -77,7 +78,7 @@ func (d *userDoc) user(st userState) auth.User {
 // username), since servers differ in how they name the violated index.
 func (s *UserStore) Create(ctx context.Context, u auth.User) error {
 	d := userDoc{
-		ID: u.ID, Email: u.Email, Username: u.Username, FullName: u.FullName, CreatedAt: u.CreatedAt,
+		ID: u.ID, Email: u.Email, Username: u.Username, FullName: u.FullName, CreatedAt: u.CreatedAt, Inc: newIncarnation(),
 		S: userState{PasswordHash: u.PasswordHash, Roles: u.Roles, Facility: u.Facility, UpdatedAt: u.UpdatedAt, LockedUntil: u.LockedUntil},
 	}
 	for range 3 {
@@ -116,7 +117,7 @@ func (s *UserStore) fromHead(ctx context.Context, raw bson.Raw) (auth.User, erro
 	if err := bson.Unmarshal(raw, &h); err != nil {
 		return auth.User{}, err
 	}
-	cur, err := s.reg.gallop(ctx, d.ID, version{v: h.V, s: h.S, found: true})
+	cur, err := s.reg.gallop(ctx, version{chain: chainKey(d.ID, h.Inc), v: h.V, s: h.S, found: true})
 	if err != nil {
 		return auth.User{}, err
 	}

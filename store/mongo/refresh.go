@@ -55,7 +55,8 @@ type familyDoc struct {
 	Epoch     int64       `bson:"epoch"`
 	CreatedAt time.Time   `bson:"createdAt"`
 	ExpiresAt time.Time   `bson:"expiresAt"`
-	V         int64       `bson:"v"` // generation
+	Inc       string      `bson:"inc"` // see chainKey
+	V         int64       `bson:"v"`   // generation
 	S         rotState    `bson:"s"`
 	Exp       time.Time   `bson:"exp"` // = ExpiresAt, for clean-up
 }
@@ -106,7 +107,7 @@ func (s *RefreshStore) CreateFamily(ctx context.Context, f auth.Family) error {
 	}
 	d := familyDoc{
 		ID: f.ID, UserID: f.UserID, Roles: f.Roles, Facility: f.Facility, Epoch: epoch,
-		CreatedAt: f.CreatedAt, ExpiresAt: f.ExpiresAt, V: gen, Exp: f.ExpiresAt,
+		CreatedAt: f.CreatedAt, ExpiresAt: f.ExpiresAt, Inc: newIncarnation(), V: gen, Exp: f.ExpiresAt,
 		S: rotState{Head: f.Head, Prev: f.Prev, Salt: f.Salt, RotatedAt: f.RotatedAt},
 	}
 	if _, err := s.reg.heads.InsertOne(ctx, d); err != nil {
@@ -266,7 +267,7 @@ func (s *RefreshStore) RevokeUserFamilies(ctx context.Context, userID string, at
 }
 
 // Prune deletes the families (with their rotations and revocations) whose
-// absolute lifetime ended before now and returns how many families it
+// absolute lifetime ended more than [PruneGrace] before now and returns how many families it
 // deleted. TTL indexes do the same on servers that have them (see
 // [Store.EnsureIndexes]); a pruned family reads as unknown, which auth
 // treats as invalid, exactly like an expired one.
@@ -275,7 +276,7 @@ func (s *RefreshStore) Prune(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return n, fmt.Errorf("mongo: prune families: %w", err)
 	}
-	if _, err := s.revs.DeleteMany(ctx, bson.D{{Key: "exp", Value: bson.D{{Key: "$lt", Value: now}}}}); err != nil {
+	if _, err := s.revs.DeleteMany(ctx, pruneFilter(now)); err != nil {
 		return n, fmt.Errorf("mongo: prune families: %w", err)
 	}
 	return n, nil

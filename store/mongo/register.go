@@ -2,6 +2,8 @@ package mongo
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -44,6 +46,7 @@ type register struct {
 
 // version is a register's state as read.
 type version struct {
+	chain string // key of the versions: see chainKey
 	v     int64
 	s     bson.Raw // nil: never written, or deleted (a tombstone)
 	exp   time.Time
@@ -51,9 +54,29 @@ type version struct {
 }
 
 type headFields struct {
+	Inc string    `bson:"inc,omitempty"`
 	V   int64     `bson:"v"`
 	S   bson.Raw  `bson:"s,omitempty"`
 	Exp time.Time `bson:"exp,omitempty"`
+}
+
+// chainKey is the key the versions of a record are filed under. Records
+// whose head is created explicitly (users, refresh families) get a random
+// incarnation at creation, so that a record deleted and created again
+// under the same id never sees a version of its predecessor — not even
+// one a writer that read the old record inserted after the delete.
+func chainKey(key, inc string) string {
+	if inc == "" {
+		return key
+	}
+	return key + "@" + inc
+}
+
+// newIncarnation returns a random incarnation (16 hex digits).
+func newIncarnation() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read does not fail
+	return hex.EncodeToString(b)
 }
 
 type versionDoc struct {
@@ -72,7 +95,7 @@ func versionID(key string, n int64) string { return fmt.Sprintf("%s/%020d", key,
 // and then the newest version beyond it.
 func (r *register) load(ctx context.Context, key string, head any) (version, error) {
 	raw, err := r.heads.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Raw()
-	var cur version
+	cur := version{chain: key}
 	switch {
 	case err == nil:
 		var h headFields
@@ -84,7 +107,7 @@ func (r *register) load(ctx context.Context, key string, head any) (version, err
 				return version{}, err
 			}
 		}
-		cur = version{v: h.V, s: h.S, exp: h.Exp, found: true}
+		cur = version{chain: chainKey(key, h.Inc), v: h.V, s: h.S, exp: h.Exp, found: true}
 	case notFound(err):
 		if !r.upsertHead {
 			return version{}, nil
@@ -92,13 +115,13 @@ func (r *register) load(ctx context.Context, key string, head any) (version, err
 	default:
 		return version{}, err
 	}
-	return r.gallop(ctx, key, cur)
+	return r.gallop(ctx, cur)
 }
 
-// probe reads version n of key.
-func (r *register) probe(ctx context.Context, key string, n int64) (versionDoc, bool, error) {
+// probe reads version n of chain.
+func (r *register) probe(ctx context.Context, chain string, n int64) (versionDoc, bool, error) {
 	var d versionDoc
-	err := r.versions.FindOne(ctx, bson.D{{Key: "_id", Value: versionID(key, n)}}).Decode(&d)
+	err := r.versions.FindOne(ctx, bson.D{{Key: "_id", Value: versionID(chain, n)}}).Decode(&d)
 	if notFound(err) {
 		return versionDoc{}, false, nil
 	}
@@ -106,9 +129,9 @@ func (r *register) probe(ctx context.Context, key string, n int64) (versionDoc, 
 }
 
 // gallop finds the newest version at or after cur.v.
-func (r *register) gallop(ctx context.Context, key string, cur version) (version, error) {
+func (r *register) gallop(ctx context.Context, cur version) (version, error) {
 	_, err := gallop(cur.v, func(n int64) (bool, error) {
-		d, ok, err := r.probe(ctx, key, n)
+		d, ok, err := r.probe(ctx, cur.chain, n)
 		if ok {
 			cur.v, cur.s, cur.exp = d.V, d.S, d.Exp
 		}
@@ -184,7 +207,7 @@ func (r *register) swap(ctx context.Context, key string, cur version, state any,
 	}
 	exp := nextExp(cur, stateExp)
 	n := cur.v + 1
-	_, err := r.versions.InsertOne(ctx, versionDoc{ID: versionID(key, n), K: key, V: n, S: s, Exp: exp})
+	_, err := r.versions.InsertOne(ctx, versionDoc{ID: versionID(cur.chain, n), K: cur.chain, V: n, S: s, Exp: exp})
 	if driver.IsDuplicateKeyError(err) {
 		return false, nil
 	}
@@ -226,21 +249,29 @@ func (r *register) updateHead(ctx context.Context, key string, n int64, s bson.R
 // the head existed. Used where a record is deleted for good (users);
 // registers with a tombstone state use swap instead.
 func (r *register) remove(ctx context.Context, key string) (bool, error) {
+	var h headFields
+	err := r.heads.FindOne(ctx, bson.D{{Key: "_id", Value: key}}, options.FindOne().SetProjection(bson.D{{Key: "inc", Value: 1}, {Key: "v", Value: 1}})).Decode(&h)
+	if notFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
 	res, err := r.heads.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}})
 	if err != nil {
 		return false, err
 	}
-	if _, err := r.versions.DeleteMany(ctx, bson.D{{Key: "k", Value: key}}); err != nil {
+	if _, err := r.versions.DeleteMany(ctx, bson.D{{Key: "k", Value: chainKey(key, h.Inc)}}); err != nil {
 		return res.DeletedCount > 0, err
 	}
 	return res.DeletedCount > 0, nil
 }
 
-// prune deletes heads and versions whose clean-up time is before now.
-// Versions go first, so a head is never missing while a live version of
-// its chain is kept.
+// prune deletes heads and versions whose clean-up time is more than
+// [PruneGrace] before now. Versions go first, so a head is never missing
+// while a live version of its chain is kept.
 func (r *register) prune(ctx context.Context, now time.Time) (int, error) {
-	expired := bson.D{{Key: "exp", Value: bson.D{{Key: "$lt", Value: now}}}}
+	expired := pruneFilter(now)
 	if _, err := r.versions.DeleteMany(ctx, expired); err != nil {
 		return 0, err
 	}

@@ -114,7 +114,7 @@ func (s *RevocationStore) RevokeSession(ctx context.Context, sessionID string, u
 	return nil
 }
 
-// Prune deletes the session revocations that have lapsed before now and
+// Prune deletes the session revocations that lapsed more than [PruneGrace] before now and
 // returns how many (TTL indexes do the same where the server has them).
 // Epochs are kept: they are small and must never go back.
 func (s *RevocationStore) Prune(ctx context.Context, now time.Time) (int, error) {

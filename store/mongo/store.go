@@ -48,6 +48,20 @@ const (
 	CollResetTokens       = "reset_tokens"
 )
 
+// PruneGrace is how long after its expiry a document is deleted, by the
+// TTL indexes or by [Store.Prune]. Queries check expiry themselves, so the
+// grace never extends a lifetime; it only guarantees that a write that
+// read a record just before it expired (and is still in flight) can never
+// land in a chain that clean-up has already removed and that a later
+// record with the same key starts again.
+const PruneGrace = time.Hour
+
+// pruneFilter selects documents whose clean-up time ("exp") passed more
+// than PruneGrace before now.
+func pruneFilter(now time.Time) bson.D {
+	return bson.D{{Key: "exp", Value: bson.D{{Key: "$lt", Value: now.Add(-PruneGrace)}}}}
+}
+
 // Option configures [Open] and [New].
 type Option func(*config) error
 
@@ -156,8 +170,8 @@ func (s *Store) AttemptStore() *AttemptStore { return s.attempts }
 // ResetStore returns the [auth.ResetStore] of password-reset tokens.
 func (s *Store) ResetStore() *ResetStore { return s.resets }
 
-// Prune deletes what has expired before now from every collection that
-// has an expiry, and returns how many records (families, sessions, codes,
+// Prune deletes what expired more than [PruneGrace] before now from every
+// collection that has an expiry, and returns how many records (families, sessions, codes,
 // registrations, counters, tokens) it deleted. On MongoDB the TTL indexes
 // do this continuously; on servers without TTL indexes (FerretDB v1) run
 // it periodically, e.g. hourly. Nothing Prune deletes is visible to
@@ -306,7 +320,7 @@ func (s *Store) indexes() []index {
 	ttl := func(coll string) index {
 		return index{coll: coll, cleanup: true, model: driver.IndexModel{
 			Keys:    bson.D{{Key: "exp", Value: 1}},
-			Options: options.Index().SetName(coll + "_ttl").SetExpireAfterSeconds(0),
+			Options: options.Index().SetName(coll + "_ttl").SetExpireAfterSeconds(int32(PruneGrace / time.Second)),
 		}}
 	}
 	plain := func(coll, field string) index {

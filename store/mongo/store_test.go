@@ -256,8 +256,9 @@ func TestAuditContention(t *testing.T) {
 func TestPrune(t *testing.T) {
 	s := newTestStore(t)
 	ctx := t.Context()
-	late := base.Add(2 * time.Hour)
-	for i, exp := range []time.Time{base.Add(time.Hour), base.Add(3 * time.Hour)} {
+	// f0 expires at +1h, f1 at +5h; at +3h (+1h grace) only f0 goes.
+	late := base.Add(3 * time.Hour)
+	for i, exp := range []time.Time{base.Add(time.Hour), base.Add(5 * time.Hour)} {
 		id := fmt.Sprint("f", i)
 		if err := s.RefreshStore().CreateFamily(ctx, auth.Family{ID: id, UserID: "u", CreatedAt: base, ExpiresAt: exp, Head: "h"}); err != nil {
 			t.Fatal(err)
@@ -283,6 +284,12 @@ func TestPrune(t *testing.T) {
 	}
 	if _, err := s.RevocationStore().BumpEpoch(ctx, "u"); err != nil {
 		t.Fatal(err)
+	}
+	f0versions := bson.D{{Key: "k", Value: bson.D{{Key: "$regex", Value: `(^|:)f0(@[0-9a-f]{16})?$`}}}}
+	for _, c := range []string{mongo.CollRotations, mongo.CollOTPVersions, mongo.CollSessionVersions, mongo.CollPendingVersions, mongo.CollAttemptVersions} {
+		if n, err := s.Database().Collection(c).CountDocuments(ctx, f0versions); err != nil || n == 0 {
+			t.Fatalf("%s: %d versions of f0 before pruning, %v", c, n, err)
+		}
 	}
 	n, err := s.Prune(ctx, late)
 	if err != nil {
@@ -314,10 +321,45 @@ func TestPrune(t *testing.T) {
 	}
 	// Nothing of the pruned keys is left behind in any collection.
 	for _, c := range []string{mongo.CollRotations, mongo.CollOTPVersions, mongo.CollSessionVersions, mongo.CollPendingVersions, mongo.CollAttemptVersions} {
-		n, err := s.Database().Collection(c).CountDocuments(ctx,
-			bson.D{{Key: "k", Value: bson.D{{Key: "$in", Value: bson.A{"f0", "5:reset:f0"}}}}}, options.Count())
+		n, err := s.Database().Collection(c).CountDocuments(ctx, f0versions, options.Count())
 		if err != nil || n != 0 {
 			t.Fatalf("%s: %d versions of a pruned key, %v", c, n, err)
 		}
+	}
+}
+
+// TestRecreatedUserIgnoresOldVersions: a version that a writer which read
+// the old user inserts after the user was deleted must never show through
+// a new user with the same id.
+func TestRecreatedUserIgnoresOldVersions(t *testing.T) {
+	s := newTestStore(t)
+	ctx := t.Context()
+	users := s.UserStore()
+	u := auth.User{ID: "u1", Email: "a@example.com", Username: "a", PasswordHash: "old", CreatedAt: base}
+	if err := users.Create(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	var head struct {
+		Inc string `bson:"inc"`
+	}
+	if err := s.Database().Collection(mongo.CollUsers).FindOne(ctx, bson.D{{Key: "_id", Value: "u1"}}).Decode(&head); err != nil || head.Inc == "" {
+		t.Fatalf("incarnation: %q, %v", head.Inc, err)
+	}
+	if err := users.Delete(ctx, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	chain := "u1@" + head.Inc
+	if _, err := s.Database().Collection(mongo.CollUserVersions).InsertOne(ctx, bson.D{
+		{Key: "_id", Value: chain + "/00000000000000000001"}, {Key: "k", Value: chain}, {Key: "v", Value: int64(1)},
+		{Key: "s", Value: bson.D{{Key: "pw", Value: "stale"}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	u.PasswordHash = "fresh"
+	if err := users.Create(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := users.ByID(ctx, "u1"); err != nil || got.PasswordHash != "fresh" {
+		t.Fatalf("recreated user reads %q, %v; want fresh", got.PasswordHash, err)
 	}
 }
