@@ -364,11 +364,21 @@ func parse(hash string, lim Limits) (stored, error) {
 	case strings.HasPrefix(hash, argon2idPrefix):
 		return parseArgon2id(hash, lim)
 	}
-	id, _, _ := strings.Cut(strings.TrimPrefix(hash, "$"), "$")
-	if len(id) > 20 {
-		id = id[:20]
+	// Name the scheme only if it looks like one: a "hash" column may hold
+	// plaintext passwords, and errors end up in logs.
+	if id, _, ok := strings.Cut(strings.TrimPrefix(hash, "$"), "$"); ok && hash[0] == '$' && len(id) <= 20 && isSchemeID(id) {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownScheme, id)
 	}
-	return nil, fmt.Errorf("%w: %q", ErrUnknownScheme, id)
+	return nil, fmt.Errorf("%w: not a modular crypt or PHC string", ErrUnknownScheme)
+}
+
+func isSchemeID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func isDigits(s string) bool {
