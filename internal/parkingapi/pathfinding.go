@@ -1,0 +1,210 @@
+package parkingapi
+
+import (
+	"net/http"
+
+	"github.com/autospot/autospot/internal/parking"
+	"github.com/autospot/autospot/internal/parking/route"
+)
+
+// graphFor resolves the request's map and returns its cached routing
+// graph.
+func (a *API) graphFor(r *http.Request) (*parking.Map, *route.Graph, error) {
+	m, err := a.resolveMap(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := a.graphs.get(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, g, nil
+}
+
+// pointID reads a required feature id from the query or the path.
+func pointID(name, v string) (string, error) {
+	if v == "" {
+		return "", errorf(http.StatusBadRequest, CodeInvalidPoint, "%s is required", name)
+	}
+	if !parking.ValidID(v) {
+		return "", errorf(http.StatusBadRequest, CodeInvalidPoint, "%s must be 1-%d characters from A-Z a-z 0-9 _ -", name, parking.MaxIDLen)
+	}
+	return v, nil
+}
+
+func parsePoint(name, v string) (route.Point, error) {
+	if v == "" {
+		return route.Point{}, errorf(http.StatusBadRequest, CodeInvalidPoint, "%s is required (\"level,x,y\")", name)
+	}
+	p, err := route.ParsePoint(v)
+	if err != nil {
+		return route.Point{}, errorf(http.StatusBadRequest, CodeInvalidPoint, "%s: %s", name, trimPrefix(err))
+	}
+	return p, nil
+}
+
+// MapInfo names the map a route was computed on.
+type MapInfo struct {
+	MapID    string `json:"map_id"`
+	Building string `json:"building_name"`
+	Version  int64  `json:"version"`
+}
+
+func info(m *parking.Map) MapInfo {
+	return MapInfo{MapID: m.ID, Building: m.Building, Version: m.Version}
+}
+
+// PathResponse answers shortest-path.
+type PathResponse struct {
+	MapInfo
+	Start    route.Point   `json:"start"`
+	End      route.Point   `json:"end"`
+	Path     []route.Point `json:"path"`
+	Distance float64       `json:"distance"`
+}
+
+func (a *API) shortestPath(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	from, err := parsePoint("start", q.Get("start"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	to, err := parsePoint("end", q.Get("end"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	m, g, err := a.graphFor(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	rt, err := g.ShortestPath(from, to)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, PathResponse{MapInfo: info(m), Start: from, End: to, Path: rt.Points, Distance: rt.Distance})
+}
+
+// NearestSlotResponse answers nearest-slot.
+type NearestSlotResponse struct {
+	MapInfo
+	SourcePoint string          `json:"source_point"`
+	Source      route.Point     `json:"source"`
+	NearestSlot parking.SlotRef `json:"nearest_slot"`
+	Distance    float64         `json:"distance"`
+	Path        []route.Point   `json:"path"`
+	RampUsed    string          `json:"ramp_used,omitempty"`
+}
+
+func (a *API) nearestSlot(w http.ResponseWriter, r *http.Request) {
+	id, err := pointID("point_id", r.PathValue("point_id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	m, g, err := a.graphFor(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	sr, err := g.NearestSlot(id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, NearestSlotResponse{MapInfo: info(m), SourcePoint: id, Source: sr.From, NearestSlot: sr.Slot,
+		Distance: sr.Route.Distance, Path: sr.Route.Points, RampUsed: sr.RampUsed})
+}
+
+// TripResponse answers route-to-nearest-slot.
+type TripResponse struct {
+	MapInfo
+	EntranceID string          `json:"entrance_id"`
+	TargetID   string          `json:"target_point_id"`
+	Slot       parking.SlotRef `json:"slot"`
+	ToSlot     route.Route     `json:"route_from_entrance_to_slot"`
+	ToTarget   route.Route     `json:"route_from_slot_to_target"`
+	RampUsed   string          `json:"ramp_used,omitempty"`
+}
+
+func (a *API) routeToNearestSlot(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	e, err := pointID("entrance_id", q.Get("entrance_id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	t, err := pointID("target_point_id", q.Get("target_point_id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	m, g, err := a.graphFor(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	trip, err := g.RouteToNearestSlot(e, t)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, TripResponse{MapInfo: info(m), EntranceID: e, TargetID: t, Slot: trip.Slot, ToSlot: trip.ToSlot, ToTarget: trip.ToTarget, RampUsed: trip.RampUsed})
+}
+
+func (a *API) destinations(w http.ResponseWriter, r *http.Request) {
+	e := r.URL.Query().Get("entrance_id")
+	if e != "" {
+		var err error
+		if e, err = pointID("entrance_id", e); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+	}
+	m, g, err := a.graphFor(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	ds, err := g.Destinations(e)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	labels := make([]string, len(ds))
+	for i, d := range ds {
+		labels[i] = d.Label
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"map_id": m.ID, "building_name": m.Building, "version": m.Version, "destinations": ds, "labels": labels})
+}
+
+// ExitResponse answers nearest-exit-to-slot.
+type ExitResponse struct {
+	MapInfo
+	Slot        parking.SlotRef `json:"slot"`
+	NearestExit string          `json:"nearest_exit"`
+	Distance    float64         `json:"distance"`
+	Path        []route.Point   `json:"path"`
+}
+
+func (a *API) nearestExit(w http.ResponseWriter, r *http.Request) {
+	id, err := pointID("slot_id", r.URL.Query().Get("slot_id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	m, g, err := a.graphFor(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	er, err := g.NearestExit(id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ExitResponse{MapInfo: info(m), Slot: er.Slot, NearestExit: er.Exit, Distance: er.Route.Distance, Path: er.Route.Points})
+}
