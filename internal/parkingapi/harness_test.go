@@ -2,8 +2,8 @@ package parkingapi_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"mime/multipart"
