@@ -214,7 +214,7 @@ func probe(ctx context.Context, cfg config.Config) []checkItem {
 	}
 	defer os.RemoveAll(dir)
 	pc := cfg
-	pc.DataDir, pc.OutboxDir, pc.MongoURI, pc.RedisURL, pc.BcryptCost = dir, dir+"/outbox", "", "", 4
+	pc.DataDir, pc.OutboxDir, pc.MongoURI, pc.RedisURL, pc.SMTPAddr, pc.BcryptCost = dir, dir+"/outbox", "", "", "", 4
 	var logs bytes.Buffer
 	a, err := app.Open(ctx, pc, app.Options{Stdout: &logs, Version: version})
 	if err != nil {

@@ -183,6 +183,7 @@ func TestKeysMakeAProductionConfig(t *testing.T) {
 	}
 	env["ENV"] = "production"
 	env["AUTOSPOT_PUBLIC_URL"] = "https://autospot.it.com"
+	env["AUTOSPOT_SMTP_ADDR"] = "smtp.example.com:587"
 	env["AUTOSPOT_DATA_DIR"] = t.TempDir()
 	for _, alg := range []string{"HS256", "EdDSA"} {
 		env["AUTOSPOT_JWT_ALG"] = alg
@@ -255,6 +256,7 @@ func TestCheck(t *testing.T) {
 		"AUTOSPOT_CHECK_BACKUP_TESTED":   time.Now().UTC().Format(time.DateOnly),
 		"AUTOSPOT_INCIDENT_RESPONSE_URL": "https://wiki.example/incident",
 		"REDIS_URL":                      "redis://:s3cr3t-long-redis-pass@cache:6379/0",
+		"AUTOSPOT_SMTP_ADDR":             "smtp.example.com:587",
 	} {
 		prod[k] = v
 	}

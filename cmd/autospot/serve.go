@@ -140,7 +140,8 @@ func publicPort(u *url.URL, listenPort string) string {
 	return listenPort
 }
 
-// prune deletes expired records from the embedded database hourly.
+// prune deletes expired records from the embedded database or MongoDB
+// hourly.
 func prune(ctx context.Context, a *app.App, logger *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -149,7 +150,7 @@ func prune(ctx context.Context, a *app.App, logger *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			if _, err := a.Bolt.Prune(ctx, now); err != nil && ctx.Err() == nil {
+			if err := a.Prune(ctx, now); err != nil && ctx.Err() == nil {
 				logger.Warn("autospot: prune failed", "err", err)
 			}
 		}

@@ -49,7 +49,7 @@ func user(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	u, err := a.Accounts.CreateUser(ctx, accounts.NewUser{Email: *email, Username: *username, FullName: *name, Password: pw, Roles: []auth.Role{auth.RoleAdmin}})
+	u, err := a.Provisioner.CreateUser(ctx, accounts.NewUser{Email: *email, Username: *username, FullName: *name, Password: pw, Roles: []auth.Role{auth.RoleAdmin}})
 	if err != nil {
 		return fmt.Errorf("create-admin: %w", err)
 	}

@@ -10,10 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
-
-	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -26,27 +23,22 @@ import (
 	"github.com/autospot/autospot/internal/profile"
 	"github.com/autospot/autospot/internal/server"
 	"github.com/autospot/autospot/password"
-	"github.com/autospot/autospot/ratelimit"
-	"github.com/autospot/autospot/ratelimit/redisstore"
-	"github.com/autospot/autospot/store/bolt"
-	sredis "github.com/autospot/autospot/store/redis"
 )
 
 // App is the assembled server and the parts the subcommands need.
 type App struct {
-	Config     config.Config
-	Server     *server.Server
-	Registry   *prometheus.Registry
-	Accounts   *accounts.Service
-	Tokens     *auth.Service
-	Users      auth.UserStore
-	Audit      *audit.Logger
-	AuditStore audit.Store
-	AuditChain *audit.Chain
-	// Bolt is the embedded database (nil never: users live there until
-	// store/mongo has a UserStore).
-	Bolt *bolt.DB
+	Config      config.Config
+	Server      *server.Server
+	Registry    *prometheus.Registry
+	Accounts    *auth.Accounts
+	Provisioner *accounts.Provisioner
+	Tokens      *auth.Service
+	Users       auth.UserStore
+	Audit       *audit.Logger
+	AuditStore  audit.Store
+	AuditChain  *audit.Chain
 
+	pruners []func(ctx context.Context, now time.Time) error
 	closers []func() error
 }
 
@@ -60,6 +52,8 @@ type Options struct {
 	Version string
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
+	// Mailer replaces the configured mailer (tests capture mail with it).
+	Mailer auth.Mailer
 }
 
 // Open builds everything from cfg. On error, whatever was opened is
@@ -84,58 +78,9 @@ func Open(ctx context.Context, cfg config.Config, o Options) (a *App, err error)
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("app: data directory: %w", err)
 	}
-
-	// Embedded database: always (users, profiles), and everything else
-	// when no external store is configured.
-	db, err := bolt.Open(filepath.Join(cfg.DataDir, "autospot.db"))
+	st, err := a.openStores(ctx, cfg, o)
 	if err != nil {
-		return nil, fmt.Errorf("app: open embedded database: %w", err)
-	}
-	a.Bolt = db
-	a.closers = append(a.closers, db.Close)
-	users := auth.UserStore(db.UserStore())
-	var (
-		refresh  auth.RefreshStore    = db.RefreshStore()
-		revoke   auth.RevocationStore = db.RevocationStore()
-		trail    audit.Store          = db.AuditStore()
-		pending  auth.PendingStore    = db.PendingStore()
-		otps     auth.OTPStore        = db.OTPStore()
-		attempts auth.AttemptStore    = db.AttemptStore()
-		resets   auth.ResetStore      = db.ResetStore()
-		rates    ratelimit.Store
-		ready    []server.ReadyCheck
-	)
-	if cfg.MongoURI != "" {
-		if err := openMongo(ctx, cfg); err != nil {
-			return nil, err
-		}
-	}
-	if cfg.RedisURL != "" {
-		rs, err := sredis.Open(cfg.RedisURL)
-		if err != nil {
-			return nil, fmt.Errorf("app: Redis: %w", err)
-		}
-		a.closers = append(a.closers, rs.Close)
-		revoke, attempts, otps, pending, resets = rs.Revocations(), rs.Attempts(), rs.OTPs(), rs.Pending(), rs.Resets()
-		opt, err := goredis.ParseURL(cfg.RedisURL)
-		if err != nil {
-			return nil, errors.New("app: REDIS_URL does not parse")
-		}
-		client := goredis.NewClient(opt)
-		a.closers = append(a.closers, client.Close)
-		rl, err := redisstore.New(client)
-		if err != nil {
-			return nil, err
-		}
-		rates = rl
-		ready = append(ready, server.ReadyCheck{Name: "redis", Check: rs.Ping})
-	} else {
-		ms, err := ratelimit.NewMemoryStore()
-		if err != nil {
-			return nil, err
-		}
-		a.closers = append(a.closers, ms.Close)
-		rates = ms
+		return nil, err
 	}
 
 	// Audit trail: stdout (warnings and above) and the chained store.
@@ -145,22 +90,21 @@ func Open(ctx context.Context, cfg config.Config, o Options) (a *App, err error)
 	}
 	lg, err := audit.New(
 		audit.WithSink(audit.Sink{Name: "stdout", Handler: slog.NewJSONHandler(o.Stdout, nil), Level: slog.LevelWarn}),
-		audit.WithSink(audit.Sink{Name: "store", Handler: audit.NewStoreHandler(trail, chain)}),
+		audit.WithSink(audit.Sink{Name: "store", Handler: audit.NewStoreHandler(st.trail, chain)}),
 		audit.WithContextFields(requestFields),
 		audit.WithClock(o.Now),
 	)
 	if err != nil {
 		return nil, err
 	}
-	a.Audit, a.AuditStore, a.AuditChain, a.Users = lg, trail, chain, users
+	a.Audit, a.AuditStore, a.AuditChain, a.Users = lg, st.trail, chain, st.users
 	a.closers = append(a.closers, lg.Close)
 
-	// Tokens.
 	ring, err := keyRing(cfg)
 	if err != nil {
 		return nil, err
 	}
-	tokens, err := auth.NewService(ring, refresh, revoke,
+	tokens, err := auth.NewService(ring, st.refresh, st.revoke,
 		auth.WithIssuer(cfg.Issuer), auth.WithAudience(cfg.Audience),
 		auth.WithAccessTTL(cfg.AccessTTL), auth.WithRefreshTTL(cfg.RefreshTTL), auth.WithClock(o.Now))
 	if err != nil {
@@ -177,12 +121,6 @@ func Open(ctx context.Context, cfg config.Config, o Options) (a *App, err error)
 		return nil, err
 	}
 
-	// Profiles: encrypted fields in their own bolt file.
-	ps, err := profile.OpenBolt(filepath.Join(cfg.DataDir, "profiles.db"))
-	if err != nil {
-		return nil, fmt.Errorf("app: profile store: %w", err)
-	}
-	a.closers = append(a.closers, ps.Close)
 	keyring, err := cryptofield.NewKeyring(cfg.AEADKeys)
 	if err != nil {
 		return nil, fmt.Errorf("app: AEAD keys: %w", err)
@@ -191,30 +129,44 @@ func Open(ctx context.Context, cfg config.Config, o Options) (a *App, err error)
 	if err != nil {
 		return nil, fmt.Errorf("app: blind index: %w", err)
 	}
-	profiles, err := profile.NewService(ps, keyring, bi, o.Now)
+	profiles, err := profile.NewService(st.profiles, keyring, bi, o.Now)
 	if err != nil {
 		return nil, err
 	}
 
+	mailer := o.Mailer
+	if mailer == nil {
+		if mailer, err = a.openMailer(cfg, o.Logger); err != nil {
+			return nil, err
+		}
+	}
 	policy := password.AutoSpot()
-	acc, err := accounts.New(accounts.Config{
-		Stores: accounts.Stores{Users: users, Pending: pending, OTPs: otps, Attempts: attempts, Resets: resets},
-		Tokens: tokens, Hasher: hasher, Policy: policy, Audit: lg,
-		Mailer:    accounts.OutboxMailer{Dir: cfg.OutboxDir},
-		PublicURL: cfg.PublicURL, CodeKey: deriveKey(cfg.AuditKey, "autospot/otp-codes"),
-		Bucket:   ips.Bucket,
-		OnDelete: profiles.Delete,
-		Now:      o.Now,
-	})
+	acc, err := auth.NewAccounts(tokens, hasher,
+		auth.AccountStores{Users: st.users, Pending: st.pending, OTPs: st.otps, Attempts: st.attempts, Resets: st.resets},
+		mailer, cfg.PublicURL+"/reset-password",
+		auth.WithPasswordPolicy(policy),
+		auth.WithEventSink(auditBridge{lg}),
+		auth.WithOTPKey(deriveKey(cfg.AuditKey, "autospot/otp-codes")),
+		auth.WithDeleteHook(func(ctx context.Context, u auth.User) error { return profiles.Delete(ctx, u.ID) }),
+		auth.WithAccountsClock(o.Now),
+	)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("app: accounts: %w", err)
 	}
 	a.Accounts = acc
+	// Registered after the audit logger, so closed before it: pending
+	// mails still report into the trail.
+	a.closers = append(a.closers, func() error {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		return acc.Close(cctx)
+	})
+	a.Provisioner = &accounts.Provisioner{Users: st.users, Hasher: hasher, Policy: &policy, Now: o.Now}
 
 	srv, err := server.New(server.Deps{
-		Config: cfg, Logger: o.Logger, Audit: lg, AuditStore: trail, AuditChain: chain,
-		Tokens: tokens, RBAC: auth.DefaultRBAC(), Users: users, Accounts: acc, Profiles: profiles,
-		RateStore: rates, IPs: ips, Ready: ready, Registry: a.Registry, Now: o.Now,
+		Config: cfg, Logger: o.Logger, Audit: lg, AuditStore: st.trail, AuditChain: chain,
+		Tokens: tokens, RBAC: auth.DefaultRBAC(), Users: st.users, Accounts: acc, Provisioner: a.Provisioner,
+		Profiles: profiles, RateStore: st.rates, IPs: ips, Ready: st.ready, Registry: a.Registry, Now: o.Now,
 		Version: o.Version, EMFOutput: o.Stdout,
 	})
 	if err != nil {
@@ -258,6 +210,16 @@ func requestFields(ctx context.Context) (string, string, string) {
 		s = ip.String()
 	}
 	return headers.RequestID(ctx), s, ""
+}
+
+// Prune deletes expired records from the stores that need it (the
+// embedded database, MongoDB). The binary runs it hourly.
+func (a *App) Prune(ctx context.Context, now time.Time) error {
+	var errs []error
+	for _, p := range a.pruners {
+		errs = append(errs, p(ctx, now))
+	}
+	return errors.Join(errs...)
 }
 
 // Close releases everything, newest first.

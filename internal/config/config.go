@@ -33,6 +33,7 @@ const (
 	DefaultRefreshTTL        = 24 * time.Hour // the seed's JWT_REFRESH_EXPIRATION
 	DefaultNamespace         = "AutoSpot/Production"
 	DefaultPublicURL         = "http://localhost:8000"
+	DefaultSMTPFrom          = "AutoSpot <no-reply@autospot.it.com>"
 
 	// MinSecretLen is the minimum length in bytes of every secret.
 	MinSecretLen = 32
@@ -79,6 +80,20 @@ type Config struct {
 	// OutboxDir is AUTOSPOT_MAIL_OUTBOX (default DataDir/outbox), where
 	// the development mailer writes messages.
 	OutboxDir string
+
+	// SMTPAddr is AUTOSPOT_SMTP_ADDR (host:port). Empty writes mail to
+	// the development outbox instead; required in production.
+	SMTPAddr string
+	// SMTPFrom is AUTOSPOT_SMTP_FROM (default
+	// "AutoSpot <no-reply@autospot.it.com>").
+	SMTPFrom string
+	// SMTPUsername and SMTPPassword are AUTOSPOT_SMTP_USERNAME and
+	// AUTOSPOT_SMTP_PASSWORD (or _FILE), for AUTH PLAIN over TLS.
+	SMTPUsername string
+	SMTPPassword string
+	// SMTPImplicitTLS is AUTOSPOT_SMTP_IMPLICIT_TLS=1 (port 465);
+	// default STARTTLS, refused if the server does not offer it.
+	SMTPImplicitTLS bool
 
 	// MongoURI is MONGODB_URI; empty uses the embedded store.
 	MongoURI string

@@ -25,7 +25,7 @@ func strong(t *testing.T) map[string]string {
 		"AUTOSPOT_AEAD_KEYS":       aeadKey(t),
 		"AUTOSPOT_BLIND_INDEX_KEY": "c2VjcmV0LWluZGV4LWtleS1vZi10aGlydHktdHdvLWJ5dGVz",
 		"AUTOSPOT_PUBLIC_URL":      "https://autospot.it.com",
-		"MONGODB_URI":              "",
+		"AUTOSPOT_SMTP_ADDR":       "smtp.example.com:587",
 	}
 }
 
@@ -121,6 +121,7 @@ func TestProductionRefusals(t *testing.T) {
 		"REDIS_URL":                config.ErrInsecure,
 		"AUTOSPOT_PUBLIC_URL":      config.ErrInsecure,
 		"AUTOSPOT_BCRYPT_COST":     config.ErrInsecure,
+		"AUTOSPOT_SMTP_ADDR":       config.ErrMissing,
 	}
 	got := map[string]error{}
 	for _, p := range ce.Problems {

@@ -103,6 +103,9 @@ func checkProduction(r *reader, c *Config) {
 	if !strings.HasPrefix(c.PublicURL, "https://") {
 		r.add("AUTOSPOT_PUBLIC_URL", "must be an https:// URL in production", ErrInsecure)
 	}
+	if c.SMTPAddr == "" {
+		r.add("AUTOSPOT_SMTP_ADDR", "required in production: the development outbox would let anyone reading the data directory take over accounts", ErrMissing)
+	}
 	if c.BcryptCost < MinProductionBcryptCost {
 		r.add("AUTOSPOT_BCRYPT_COST", fmt.Sprintf("%d is below the production minimum %d", c.BcryptCost, MinProductionBcryptCost), ErrInsecure)
 	}

@@ -28,7 +28,7 @@ func (s *Server) createOperator(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	u, err := s.accounts.CreateUser(r.Context(), accounts.NewUser{
+	u, err := s.provisio.CreateUser(r.Context(), accounts.NewUser{
 		Email: in.Email, Username: in.Username, FullName: in.FullName, Password: in.Password,
 		Roles: []auth.Role{auth.RoleOperator}, Facility: in.Facility,
 	})
@@ -122,11 +122,7 @@ func (s *Server) lockUser(w http.ResponseWriter, r *http.Request) {
 		}
 		until = in.Until.UTC()
 	}
-	if err := s.users.SetLockedUntil(r.Context(), u.ID, until.Truncate(time.Millisecond), now.Truncate(time.Millisecond)); err != nil {
-		s.accountError(w, r, err)
-		return
-	}
-	if err := s.tokens.LogoutAll(r.Context(), u.ID); err != nil {
+	if err := s.accounts.Lock(r.Context(), u.ID, until, requestInfo(r)); err != nil {
 		s.accountError(w, r, err)
 		return
 	}
@@ -141,7 +137,7 @@ func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.users.SetLockedUntil(r.Context(), u.ID, time.Time{}, s.now().UTC().Truncate(time.Millisecond)); err != nil {
+	if err := s.accounts.Unlock(r.Context(), u.ID, requestInfo(r)); err != nil {
 		s.accountError(w, r, err)
 		return
 	}
@@ -176,11 +172,7 @@ func (s *Server) setRoles(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, badRequest(CodeValidation, "facility is required for operators and only for them"))
 		return
 	}
-	if err := s.users.UpdateRoles(r.Context(), u.ID, in.Roles, in.Facility, s.now().UTC().Truncate(time.Millisecond)); err != nil {
-		s.accountError(w, r, err)
-		return
-	}
-	if err := s.tokens.LogoutAll(r.Context(), u.ID); err != nil {
+	if err := s.accounts.SetRoles(r.Context(), u.ID, in.Roles, in.Facility, requestInfo(r)); err != nil {
 		s.accountError(w, r, err)
 		return
 	}

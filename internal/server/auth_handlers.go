@@ -25,34 +25,58 @@ type tokenResponse struct {
 func (s *Server) writePair(w http.ResponseWriter, status int, p auth.Pair) {
 	writeJSON(w, status, tokenResponse{
 		AccessToken: p.AccessToken, RefreshToken: p.RefreshToken, TokenType: p.TokenType(),
-		ExpiresIn: int64(time.Until(p.AccessExpiresAt).Round(time.Second).Seconds()), CSRFToken: p.CSRFToken,
+		ExpiresIn: int64(p.AccessExpiresAt.Sub(s.now()).Round(time.Second).Seconds()), CSRFToken: p.CSRFToken,
 		RefreshExpiresAt: p.RefreshExpiresAt,
 	})
+}
+
+// maxUserAgent bounds the user agent passed into audit events.
+const maxUserAgent = 256
+
+// requestInfo is what the account flows record about a request: the
+// client address from the trusted resolver, never a raw header.
+func requestInfo(r *http.Request) auth.RequestInfo {
+	ua := r.UserAgent()
+	if len(ua) > maxUserAgent {
+		ua = ua[:maxUserAgent]
+	}
+	return auth.RequestInfo{IP: headers.ClientIP(r.Context()), UserAgent: ua, RequestID: headers.RequestID(r.Context())}
 }
 
 // accountError maps an account-flow error to the answer a client sees.
 // Unexpected errors are logged and become a bare 500.
 func (s *Server) accountError(w http.ResponseWriter, r *http.Request, err error) {
-	var pe *password.PolicyError
+	var (
+		pe *password.PolicyError
+		ve *auth.ValidationError
+	)
 	switch {
 	case errors.As(err, &pe):
 		writeError(w, r, badRequest("weak_password", pe.Error()))
-	case errors.Is(err, accounts.ErrInvalidCredentials):
-		writeError(w, r, &apiError{Status: http.StatusUnauthorized, Code: CodeBadCredentials, Detail: "invalid email or password"})
-	case errors.Is(err, accounts.ErrInvalidCode):
+	case errors.As(err, &ve) && (ve.Has("password", "policy") || ve.Has("new_password", "policy")):
+		writeError(w, r, badRequest("weak_password", ve.Error()))
+	case errors.As(err, &ve):
+		writeError(w, r, badRequest(CodeValidation, ve.Error()))
+	case errors.Is(err, auth.ErrInvalidInput), errors.Is(err, auth.ErrInvalidSubject):
+		writeError(w, r, badRequest(CodeValidation, "invalid request"))
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		writeError(w, r, &apiError{Status: http.StatusUnauthorized, Code: CodeBadCredentials, Detail: "invalid credentials"})
+	case errors.Is(err, auth.ErrInvalidCode):
 		writeError(w, r, badRequest("invalid_code", "invalid or expired code"))
-	case errors.Is(err, accounts.ErrInvalidResetToken):
-		writeError(w, r, badRequest("invalid_token", "invalid or expired reset token"))
+	case errors.Is(err, auth.ErrInvalidResetToken):
+		writeError(w, r, badRequest("invalid_token", "invalid or expired reset link"))
 	case errors.Is(err, accounts.ErrTaken):
 		writeError(w, r, &apiError{Status: http.StatusConflict, Code: CodeConflict, Detail: "email or username already in use"})
-	case errors.Is(err, accounts.ErrThrottled):
+	case errors.Is(err, auth.ErrTooManyRequests):
 		writeError(w, r, &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited", Detail: "too many requests, try later"})
+	case errors.Is(err, auth.ErrUserNotFound):
+		writeError(w, r, &apiError{Status: http.StatusNotFound, Code: CodeNotFound, Detail: "user not found"})
 	case errors.Is(err, auth.ErrTokenInvalid):
 		writeError(w, r, &apiError{Status: http.StatusUnauthorized, Code: "invalid_token", Detail: "invalid or expired token"})
 	case errors.Is(err, password.ErrBusy):
 		writeError(w, r, &apiError{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Detail: "busy, try again"})
 	default:
-		s.log.Error("server: account flow failed", "route", routeOf(r), "err", err)
+		s.log.Error("server: request failed", "route", routeOf(r), "err", err)
 		writeError(w, r, &apiError{Status: http.StatusInternalServerError, Code: CodeInternal, Detail: "internal server error"})
 	}
 }
@@ -65,8 +89,10 @@ type registerRequest struct {
 }
 
 type registerResponse struct {
-	Detail string `json:"detail"`
-	Ticket string `json:"ticket"`
+	Detail        string    `json:"detail"`
+	Ticket        string    `json:"ticket"`
+	ExpiresAt     time.Time `json:"expires_at"`
+	CodeExpiresAt time.Time `json:"code_expires_at"`
 }
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
@@ -75,12 +101,31 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	ticket, err := s.accounts.Register(r.Context(), accounts.Registration{Email: in.Email, Username: in.Username, FullName: in.FullName, Password: in.Password})
+	reg, err := s.accounts.Register(r.Context(), auth.RegisterRequest{Email: in.Email, Username: in.Username, FullName: in.FullName, Password: in.Password}, requestInfo(r))
 	if err != nil {
 		s.accountError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, registerResponse{Detail: "if the address can be registered, a code was sent to it", Ticket: ticket})
+	writeJSON(w, http.StatusAccepted, registerResponse{Detail: "a code was sent to the address if it can be registered",
+		Ticket: reg.Ticket, ExpiresAt: reg.ExpiresAt, CodeExpiresAt: reg.CodeExpiresAt})
+}
+
+type resendRequest struct {
+	Email  string `json:"email" validate:"required,email,max=254"`
+	Ticket string `json:"ticket" validate:"required,max=128"`
+}
+
+func (s *Server) resendCode(w http.ResponseWriter, r *http.Request) {
+	var in resendRequest
+	if e := s.decodeJSON(w, r, &in); e != nil {
+		writeError(w, r, e)
+		return
+	}
+	if err := s.accounts.ResendCode(r.Context(), in.Email, in.Ticket, requestInfo(r)); err != nil {
+		s.accountError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"detail": "a new code was sent if the registration is pending"})
 }
 
 type verifyRequest struct {
@@ -95,14 +140,15 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	p, err := s.accounts.VerifyEmail(r.Context(), in.Email, in.Ticket, in.Code)
+	sess, err := s.accounts.VerifyEmail(r.Context(), auth.VerifyEmailRequest{Email: in.Email, Ticket: in.Ticket, Code: in.Code}, requestInfo(r))
 	if err != nil {
 		s.accountError(w, r, err)
 		return
 	}
-	s.writePair(w, http.StatusCreated, p)
+	s.writePair(w, http.StatusCreated, sess.Pair)
 }
 
+// loginRequest takes the seed's email, or a username.
 type loginRequest struct {
 	Email    string `json:"email" validate:"required,max=254"`
 	Password string `json:"password" validate:"required,max=1024"`
@@ -114,12 +160,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	p, err := s.accounts.Login(r.Context(), in.Email, in.Password, headers.ClientIP(r.Context()))
+	sess, err := s.accounts.Login(r.Context(), auth.LoginRequest{Identifier: in.Email, Password: in.Password}, requestInfo(r))
 	if err != nil {
 		s.accountError(w, r, err)
 		return
 	}
-	s.writePair(w, http.StatusOK, p)
+	s.writePair(w, http.StatusOK, sess.Pair)
 }
 
 type refreshRequest struct {
@@ -145,6 +191,8 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
 	s.writePair(w, http.StatusOK, p)
 }
 
+// logout ends the session of the presented access token: its refresh
+// family and, through the revocation store, the access token itself.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	c, _ := auth.ClaimsFrom(r.Context())
 	if err := s.tokens.LogoutSession(r.Context(), c.Session); err != nil {
@@ -157,11 +205,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) logoutAll(w http.ResponseWriter, r *http.Request) {
 	c, _ := auth.ClaimsFrom(r.Context())
-	if err := s.tokens.LogoutAll(r.Context(), c.Subject); err != nil {
+	if err := s.accounts.LogoutAll(r.Context(), c.Subject, requestInfo(r)); err != nil {
 		s.accountError(w, r, err)
 		return
 	}
-	s.audit.Log(r.Context(), audit.Event{Action: audit.ActionLogout, Outcome: audit.OutcomeSuccess, Reason: "all_sessions", Actor: actorOf(c)})
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -175,15 +222,19 @@ func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	if err := s.accounts.ForgotPassword(r.Context(), in.Email); err != nil {
+	if err := s.accounts.RequestPasswordReset(r.Context(), in.Email, requestInfo(r)); err != nil {
 		s.accountError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"detail": "if the address belongs to an account, a reset link was sent to it"})
 }
 
+// resetRequest takes either the link's token, or the email and the code
+// from the same mail.
 type resetRequest struct {
-	Token       string `json:"token" validate:"required,max=256"`
+	Token       string `json:"token" validate:"required_without=Code,omitempty,max=256"`
+	Email       string `json:"email" validate:"required_with=Code,omitempty,email,max=254"`
+	Code        string `json:"code" validate:"omitempty,len=6,numeric"`
 	NewPassword string `json:"new_password" validate:"required,min=8,max=128"`
 }
 
@@ -193,7 +244,13 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	if err := s.accounts.ResetPassword(r.Context(), in.Token, in.NewPassword); err != nil {
+	var err error
+	if in.Token != "" {
+		err = s.accounts.ResetPassword(r.Context(), auth.ResetPasswordRequest{Token: in.Token, NewPassword: in.NewPassword}, requestInfo(r))
+	} else {
+		err = s.accounts.ResetPasswordWithCode(r.Context(), auth.ResetWithCodeRequest{Email: in.Email, Code: in.Code, NewPassword: in.NewPassword}, requestInfo(r))
+	}
+	if err != nil {
 		s.accountError(w, r, err)
 		return
 	}
@@ -212,12 +269,12 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	p, err := s.accounts.ChangePassword(r.Context(), c.Subject, in.CurrentPassword, in.NewPassword)
+	sess, err := s.accounts.ChangePassword(r.Context(), auth.ChangePasswordRequest{UserID: c.Subject, CurrentPassword: in.CurrentPassword, NewPassword: in.NewPassword}, requestInfo(r))
 	if err != nil {
 		s.accountError(w, r, err)
 		return
 	}
-	s.writePair(w, http.StatusOK, p)
+	s.writePair(w, http.StatusOK, sess.Pair)
 }
 
 type deleteRequest struct {
@@ -231,7 +288,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	if err := s.accounts.DeleteAccount(r.Context(), c.Subject, in.Password); err != nil {
+	if err := s.accounts.DeleteAccount(r.Context(), c.Subject, in.Password, requestInfo(r)); err != nil {
 		s.accountError(w, r, err)
 		return
 	}

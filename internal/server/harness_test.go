@@ -9,10 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -42,14 +39,47 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// clock is a settable test clock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// captureMailer keeps every message.
+type captureMailer struct {
+	mu   sync.Mutex
+	msgs []auth.Message
+}
+
+func (c *captureMailer) Send(_ context.Context, m auth.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.msgs = append(c.msgs, m)
+	return nil
+}
+
 // stack is one whole server over temporary embedded storage.
 type stack struct {
-	t    *testing.T
-	dir  string
-	env  map[string]string
-	app  *app.App
-	h    http.Handler
-	logs *lockedBuffer // operational log and audit stdout sink together
+	t     *testing.T
+	dir   string
+	env   map[string]string
+	app   *app.App
+	h     http.Handler
+	logs  *lockedBuffer // operational log and audit stdout sink together
+	mail  *captureMailer
+	clock *clock
 
 	clients int
 }
@@ -67,24 +97,25 @@ func newStack(t *testing.T, extra map[string]string) *stack {
 	for k, v := range extra {
 		env[k] = v
 	}
-	return openStack(t, dir, env)
+	return openStack(t, dir, env, &clock{now: time.Now()})
 }
 
-func openStack(t *testing.T, dir string, env map[string]string) *stack {
+func openStack(t *testing.T, dir string, env map[string]string, clk *clock) *stack {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
 	logs := &lockedBuffer{}
+	mail := &captureMailer{}
 	a, err := app.Open(context.Background(), cfg, app.Options{
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Stdout: logs, Version: "test",
+		Stdout: logs, Version: "test", Mailer: mail, Now: clk.Now,
 	})
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}
-	s := &stack{t: t, dir: dir, env: env, app: a, h: a.Server.Handler(), logs: logs}
+	s := &stack{t: t, dir: dir, env: env, app: a, h: a.Server.Handler(), logs: logs, mail: mail, clock: clk}
 	t.Cleanup(func() { s.close() })
 	return s
 }
@@ -101,7 +132,7 @@ func (s *stack) close() {
 // restart closes the stack and opens a new one on the same directory.
 func (s *stack) restart() *stack {
 	s.close()
-	return openStack(s.t, s.dir, s.env)
+	return openStack(s.t, s.dir, s.env, s.clock)
 }
 
 type req struct {
@@ -156,44 +187,30 @@ func (s *stack) post(path, body, token string) resp {
 	return s.do(req{method: "POST", path: path, body: body, token: token})
 }
 
-// mails returns the outbox messages, oldest first.
-func (s *stack) mails() []accounts.Message {
+// mails returns the messages sent so far, oldest first.
+func (s *stack) mails() []auth.Message {
 	s.t.Helper()
-	entries, _ := os.ReadDir(filepath.Join(s.dir, "outbox"))
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		names = append(names, e.Name())
+	if err := s.app.Accounts.Flush(context.Background()); err != nil {
+		s.t.Fatal(err)
 	}
-	sort.Strings(names)
-	var out []accounts.Message
-	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join(s.dir, "outbox", n))
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		var m accounts.Message
-		if err := json.Unmarshal(b, &m); err != nil {
-			s.t.Fatal(err)
-		}
-		out = append(out, m)
-	}
-	return out
+	s.mail.mu.Lock()
+	defer s.mail.mu.Unlock()
+	return append([]auth.Message(nil), s.mail.msgs...)
 }
 
 var codeRE = regexp.MustCompile(`\b(\d{6})\b`)
 
-// lastMailMatching returns the newest message to `to` whose subject
-// contains subj.
-func (s *stack) lastMailMatching(to, subj string) accounts.Message {
+// lastMail returns the newest message of kind to `to`.
+func (s *stack) lastMail(to string, kind auth.MailKind) auth.Message {
 	s.t.Helper()
 	ms := s.mails()
 	for i := len(ms) - 1; i >= 0; i-- {
-		if ms[i].To == to && strings.Contains(ms[i].Subject, subj) {
+		if ms[i].To == to && ms[i].Kind == kind {
 			return ms[i]
 		}
 	}
-	s.t.Fatalf("no mail to %s about %q among %d", to, subj, len(ms))
-	return accounts.Message{}
+	s.t.Fatalf("no %s mail to %s among %d", kind, to, len(ms))
+	return auth.Message{}
 }
 
 const goodPassword = "Kestrel-Parking-97!"
@@ -221,7 +238,7 @@ func (s *stack) registerDriver(email, username string) tokens {
 		s.t.Fatalf("register: %d %s", r.code, r.body)
 	}
 	ticket := r.json(s.t)["ticket"].(string)
-	code := codeRE.FindString(s.lastMailMatching(email, "verification code").Body)
+	code := codeRE.FindString(s.lastMail(email, auth.MailVerifyCode).Text)
 	v := s.post("/auth/verify-email", `{"email":"`+email+`","ticket":"`+ticket+`","code":"`+code+`"}`, "")
 	if v.code != http.StatusCreated {
 		s.t.Fatalf("verify: %d %s", v.code, v.body)
@@ -232,7 +249,7 @@ func (s *stack) registerDriver(email, username string) tokens {
 // createUser makes an account directly and logs it in.
 func (s *stack) createUser(email, username string, role auth.Role, facility string) (auth.User, tokens) {
 	s.t.Helper()
-	u, err := s.app.Accounts.CreateUser(context.Background(), accounts.NewUser{Email: email, Username: username, FullName: "Some One",
+	u, err := s.app.Provisioner.CreateUser(context.Background(), accounts.NewUser{Email: email, Username: username, FullName: "Some One",
 		Password: goodPassword, Roles: []auth.Role{role}, Facility: facility})
 	if err != nil {
 		s.t.Fatal(err)
@@ -282,5 +299,3 @@ func assertErrorBody(t *testing.T, r resp, code int, errorCode string) {
 		t.Errorf("Content-Type %q", ct)
 	}
 }
-
-var _ = time.Second

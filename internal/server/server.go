@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -22,16 +21,28 @@ import (
 )
 
 // Accounts is what the /auth and /admin handlers need from the account
-// flows. internal/accounts implements it today; auth.Accounts will
-// replace it behind this interface.
+// flows: the methods of *auth.Accounts (the library's service), named here
+// so tests can substitute them.
 type Accounts interface {
-	Register(ctx context.Context, in accounts.Registration) (ticket string, err error)
-	VerifyEmail(ctx context.Context, email, ticket, code string) (auth.Pair, error)
-	Login(ctx context.Context, email, password string, client netip.Addr) (auth.Pair, error)
-	ForgotPassword(ctx context.Context, email string) error
-	ResetPassword(ctx context.Context, token, newPassword string) error
-	ChangePassword(ctx context.Context, userID, current, next string) (auth.Pair, error)
-	DeleteAccount(ctx context.Context, userID, password string) error
+	Register(ctx context.Context, req auth.RegisterRequest, ri auth.RequestInfo) (auth.Registration, error)
+	ResendCode(ctx context.Context, email, ticket string, ri auth.RequestInfo) error
+	VerifyEmail(ctx context.Context, req auth.VerifyEmailRequest, ri auth.RequestInfo) (auth.Session, error)
+	Login(ctx context.Context, req auth.LoginRequest, ri auth.RequestInfo) (auth.Session, error)
+	LogoutAll(ctx context.Context, id string, ri auth.RequestInfo) error
+	RequestPasswordReset(ctx context.Context, email string, ri auth.RequestInfo) error
+	ResetPassword(ctx context.Context, req auth.ResetPasswordRequest, ri auth.RequestInfo) error
+	ResetPasswordWithCode(ctx context.Context, req auth.ResetWithCodeRequest, ri auth.RequestInfo) error
+	ChangePassword(ctx context.Context, req auth.ChangePasswordRequest, ri auth.RequestInfo) (auth.Session, error)
+	DeleteAccount(ctx context.Context, id, pw string, ri auth.RequestInfo) error
+	Lock(ctx context.Context, id string, until time.Time, ri auth.RequestInfo) error
+	Unlock(ctx context.Context, id string, ri auth.RequestInfo) error
+	SetRoles(ctx context.Context, id string, roles []auth.Role, facility string, ri auth.RequestInfo) error
+}
+
+var _ Accounts = (*auth.Accounts)(nil)
+
+// Provisioner creates accounts directly (operators, by administrators).
+type Provisioner interface {
 	CreateUser(ctx context.Context, in accounts.NewUser) (auth.User, error)
 }
 
@@ -54,7 +65,9 @@ type Deps struct {
 	RBAC       *auth.RBAC
 	Users      auth.UserStore
 	Accounts   Accounts
-	Profiles   *profile.Service
+	// Provisioner creates operator accounts for POST /admin/operators.
+	Provisioner Provisioner
+	Profiles    *profile.Service
 	// RateStore decides rate limits (memory or Redis).
 	RateStore ratelimit.Store
 	// IPs resolves client addresses (trusted proxies).
@@ -83,6 +96,7 @@ type Server struct {
 	rbac     *auth.RBAC
 	users    auth.UserStore
 	accounts Accounts
+	provisio Provisioner
 	profiles *profile.Service
 	limiter  *ratelimit.Limiter
 	ips      *headers.IPResolver
@@ -101,12 +115,12 @@ var ErrIncomplete = errors.New("server: incomplete dependencies")
 // New builds the server and its handler.
 func New(d Deps) (*Server, error) {
 	if d.Audit == nil || d.AuditStore == nil || d.AuditChain == nil || d.Tokens == nil || d.RBAC == nil || d.Users == nil ||
-		d.Accounts == nil || d.Profiles == nil || d.RateStore == nil || d.IPs == nil {
+		d.Accounts == nil || d.Provisioner == nil || d.Profiles == nil || d.RateStore == nil || d.IPs == nil {
 		return nil, ErrIncomplete
 	}
 	s := &Server{
 		cfg: d.Config, log: d.Logger, audit: d.Audit, trail: d.AuditStore, chainV: d.AuditChain, tokens: d.Tokens, rbac: d.RBAC,
-		users: d.Users, accounts: d.Accounts, profiles: d.Profiles, ips: d.IPs, ready: d.Ready,
+		users: d.Users, accounts: d.Accounts, provisio: d.Provisioner, profiles: d.Profiles, ips: d.IPs, ready: d.Ready,
 		validate: newValidator(), now: d.Now, version: d.Version,
 	}
 	if s.log == nil {
