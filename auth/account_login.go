@@ -167,10 +167,11 @@ func (a *Accounts) Login(ctx context.Context, req LoginRequest, ri RequestInfo) 
 		return Session{}, ErrInvalidCredentials
 	}
 
-	// Success: this address starts afresh. The per-account count is left
-	// to lapse, so that one good login does not hand a distributed guesser
-	// a fresh budget.
-	if err := a.attempts.Reset(ctx, keys.ip); err != nil {
+	// Success: the counts start afresh (the reservations counted this
+	// attempt too, so leaving them would lock out a user who simply logs
+	// in often). Only the owner's password can do this. The lockout
+	// history (keys.lockouts) stays, so lockouts keep escalating.
+	if err := errors.Join(a.attempts.Reset(ctx, keys.ip), a.attempts.Reset(ctx, keys.account)); err != nil {
 		return Session{}, a.loginStoreError(ctx, ri, uid, ident, err)
 	}
 	if needsRehash {

@@ -72,50 +72,66 @@ func TestLoginFailuresAreIndistinguishable(t *testing.T) {
 // SECURITY.md: 50 parallel wrong passwords against a limit of 5 run at
 // most 5 hash compares and lock the account (for that address).
 func TestLoginFiftyParallelWrongPasswords(t *testing.T) {
-	e := newAccEnvCost(t, 6)
-	s := e.registerUser(t, alice)
-	e.hasher.verifies.Store(0)
-	e.hasher.dummies.Store(0)
-	var wg sync.WaitGroup
-	errs := make(chan error, 50)
-	for i := range 50 {
-		wg.Go(func() { errs <- login(e, "alice@example.com", fmt.Sprintf("wrong-%d", i), ip1) })
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != auth.ErrInvalidCredentials { //nolint:errorlint
-			t.Fatalf("error %v", err)
-		}
-	}
-	if v := e.hasher.verifies.Load(); v > 5 {
-		t.Fatalf("%d compares against the account's hash, limit 5", v)
-	}
-	// Refused attempts wait instead of hashing; at most one calibration
-	// compare happens if none had been timed yet.
-	if d := e.hasher.dummies.Load(); d > 1 {
-		t.Fatalf("%d dummy compares for refused attempts", d)
-	}
-	t.Logf("compares: %d real, %d dummy", e.hasher.verifies.Load(), e.hasher.dummies.Load())
-	// Locked: the right password from that address fails, without a compare.
-	before := e.hasher.verifies.Load()
-	if err := login(e, "alice@example.com", goodPassword, ip1); !errors.Is(err, auth.ErrInvalidCredentials) {
-		t.Fatalf("right password while locked: %v", err)
-	}
-	if e.hasher.verifies.Load() != before {
-		t.Fatal("a locked attempt ran a compare")
-	}
-	// The owner elsewhere is not locked out by one address.
-	if err := login(e, "alice@example.com", goodPassword, ip2); err != nil {
-		t.Fatalf("owner from another address: %v", err)
-	}
-	// The owner was told, once.
-	e.flush(t)
-	if k := e.mail.kinds("alice@example.com"); slices.Index(k, auth.MailLockout) < 0 || len(slices.DeleteFunc(slices.Clone(k), func(m auth.MailKind) bool { return m != auth.MailLockout })) != 1 {
-		t.Fatalf("mails %v, want one lockout notice", k)
-	}
-	if ev := e.events.find(auth.ActionLockout, auth.OutcomeSuccess); len(ev) != 1 || ev[0].UserID != s.User.ID || ev[0].IP != ip1.IP {
-		t.Fatalf("lockout events %+v", ev)
+	for _, tc := range []struct {
+		name   string
+		limits auth.LoginLimits
+		// exact: without progressive delays every reserved attempt
+		// compares, so exactly 5 do and the 5th locks.
+		exact bool
+	}{
+		{"default limits", auth.LoginLimits{}, false},
+		{"no progressive delay", auth.LoginLimits{PerIP: 5, DelayAfter: 5}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newAccEnvCost(t, 6, auth.WithLoginLimits(tc.limits))
+			s := e.registerUser(t, alice)
+			var wg sync.WaitGroup
+			errs := make(chan error, 50)
+			for i := range 50 {
+				wg.Go(func() { errs <- login(e, "alice@example.com", fmt.Sprintf("wrong-%d", i), ip1) })
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != auth.ErrInvalidCredentials { //nolint:errorlint
+					t.Fatalf("error %v", err)
+				}
+			}
+			v, d := e.hasher.verifies.Load(), e.hasher.dummies.Load()
+			t.Logf("compares: %d against the hash, %d dummy", v, d)
+			if v > 5 || (tc.exact && v != 5) {
+				t.Fatalf("%d compares against the account's hash, limit 5", v)
+			}
+			// Refused attempts wait instead of hashing; at most one
+			// calibration compare happens if none had been timed yet.
+			if d > 1 {
+				t.Fatalf("%d dummy compares for refused attempts", d)
+			}
+			// Locked: the right password from that address fails,
+			// without a compare.
+			if err := login(e, "alice@example.com", goodPassword, ip1); !errors.Is(err, auth.ErrInvalidCredentials) {
+				t.Fatalf("right password while locked: %v", err)
+			}
+			if e.hasher.verifies.Load() != v {
+				t.Fatal("a locked attempt ran a compare")
+			}
+			// The owner elsewhere is not locked out by one address.
+			if err := login(e, "alice@example.com", goodPassword, ip2); err != nil {
+				t.Fatalf("owner from another address: %v", err)
+			}
+			if !tc.exact {
+				return
+			}
+			// The owner was told, once.
+			e.flush(t)
+			k := e.mail.kinds("alice@example.com")
+			if n := len(slices.DeleteFunc(slices.Clone(k), func(m auth.MailKind) bool { return m != auth.MailLockout })); n != 1 {
+				t.Fatalf("mails %v, want one lockout notice", k)
+			}
+			if ev := e.events.find(auth.ActionLockout, auth.OutcomeSuccess); len(ev) != 1 || ev[0].UserID != s.User.ID || ev[0].IP != ip1.IP {
+				t.Fatalf("lockout events %+v", ev)
+			}
+		})
 	}
 }
 
@@ -193,6 +209,22 @@ func TestLoginPerAccountCeilingAndAdminUnlock(t *testing.T) {
 	}
 	if ev := e.events.find(auth.ActionUnlock, auth.OutcomeSuccess); len(ev) != 1 {
 		t.Fatalf("unlock events %+v", ev)
+	}
+}
+
+// Successful logins are reserved like any attempt; they must not add up
+// to a lockout.
+func TestManySuccessfulLoginsNeverLock(t *testing.T) {
+	e := newAccEnv(t)
+	e.registerUser(t, alice)
+	for i := range 50 {
+		ri := ip1
+		if i%2 == 1 {
+			ri = ip2
+		}
+		if err := login(e, "alice@example.com", goodPassword, ri); err != nil {
+			t.Fatalf("login %d: %v", i+1, err)
+		}
 	}
 }
 

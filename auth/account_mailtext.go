@@ -89,8 +89,8 @@ create an account, ignore this email.
 func alreadyRegisteredText(app string, owner User, ri RequestInfo, resetURL string) string {
 	return fmt.Sprintf(`Hello %s,
 
-Someone (maybe you) tried to create a %s account with this email address
-%s. You already have an account, so no new one was created.
+Someone (maybe you) tried to create an account on %s with this email
+address %s. You already have an account, so no new one was created.
 
 If it was you, sign in instead; if you forgot your password, reset it at
 %s

@@ -216,4 +216,129 @@
 // # Concurrency
 //
 // [Service], [KeyRing], [Key] and [RBAC] are safe for concurrent use.
+//
+// # Accounts
+//
+// [Accounts] runs the account flows a server's handlers call: registration
+// with an emailed code, login with lockout, password reset and change,
+// logout, logout-all, account deletion, and an administrator's lock,
+// unlock and role change. It issues tokens with a [Service], hashes with a
+// [PasswordHasher] (a *password.Hasher), sends email with a [Mailer]
+// (auth/mail has SMTP and a development outbox) and reports every attempt
+// and sensitive operation as an [Event] to an [EventSink], so an audit log
+// can record it without this package importing one. Each method takes a
+// [RequestInfo]: the client IP (from a trusted resolver such as the headers
+// package's), user agent and request id.
+//
+//	acc, err := auth.NewAccounts(tokens, hasher, auth.AccountStores{
+//		Users: users, Pending: pending, OTPs: otps, Attempts: attempts, Resets: resets,
+//	}, mailer, "https://autospot.example/reset-password",
+//		auth.WithEventSink(sink), auth.WithDeleteHook(deleteBookings))
+//	reg, err := acc.Register(ctx, auth.RegisterRequest{…}, ri)       // emails a code
+//	s, err := acc.VerifyEmail(ctx, auth.VerifyEmailRequest{…}, ri)   // user + tokens
+//	s, err = acc.Login(ctx, auth.LoginRequest{Identifier: "alice", Password: pw}, ri)
+//
+// # Registration
+//
+// [Accounts.Register] validates with validator/v10: the email trimmed and
+// lower-cased (at most 254 bytes, domains refused by
+// [WithBlockedEmailDomains]), a username of 3–30 of [A-Za-z0-9_] (unique
+// without regard to case), a full name of 2–100 printable characters, and a
+// password meeting the password policy ([WithPasswordPolicy]; the seed's
+// AutoSpot rules by default) without containing the user's details. A
+// *[ValidationError] lists every failed field.
+//
+// The registration is then held as a [PendingRegistration], not a user: it
+// reserves neither email nor username, a later registration for the same
+// email replaces it, and it lapses after an hour, so it can never block a
+// later attempt or break a login (the original app's two bugs). A 6-digit
+// code goes to the address; [Accounts.VerifyEmail] with the code and the
+// ticket Register returned creates the user (role driver) and logs it in.
+//
+// An email that already has an account gets the same answer, after the
+// same work; its owner is emailed a notice instead of a code. A taken
+// username is likewise told only to whoever reads the registering
+// address's mail. So no answer reveals which emails exist.
+//
+// Codes come from crypto/rand (rejection sampling, no bias), are stored
+// as an HMAC (keyed by [WithOTPKey], else by a per-code salt) over purpose,
+// email, ticket and code, expire after 10 minutes, allow 5 tries and are
+// single use: [OTPStore.Try] reserves a try atomically, the hash is compared
+// in constant time, and [OTPStore.Consume] deletes the code only if it is
+// still the one compared, so of parallel right guesses one wins. A code of
+// one purpose (registration, reset) never passes for another. Resends are
+// throttled per address (5 emails per 15 minutes, 30 s apart).
+//
+// # Login and lockout
+//
+// [Accounts.Login] takes an email or a username. Every failure — unknown
+// user, wrong password, locked account — is [ErrInvalidCredentials] and
+// takes about as long: an unknown user costs a dummy compare
+// (password.Hasher.DummyVerify) and a refused attempt waits for the median
+// duration of recent failed logins without spending CPU.
+//
+// Attempts are counted in an [AttemptStore] and reserved atomically before
+// the hash compare, so 50 parallel guesses against a limit of 5 run at
+// most 5 compares. Two counters apply ([LoginLimits]):
+//
+//   - per account and client address (an IPv6 /64 counts as one): from the
+//     3rd failure each one imposes a delay (1 s, doubling); the 5th locks
+//     that address out of that account for 15 minutes, each further
+//     lockout twice as long, up to 24 hours. Failures from one address
+//     never lock the owner out from another;
+//   - per account, from all addresses: 20 failures in 15 minutes lock the
+//     account for everyone, for the same escalating time. This bounds a
+//     distributed guesser, at the price that such a guesser can keep the
+//     account locked; the owner can always get in through a password
+//     reset, which lifts the lockouts.
+//
+// The owner is emailed at each lockout. Unknown identifiers are counted and
+// locked exactly like accounts. [Accounts.Unlock] lifts an administrator's
+// lock ([Accounts.Lock]) and every failed-login lockout; locks are also
+// timed. A successful login resets the counters, rewrites an out-of-date
+// hash when the hasher asks (compare-and-swap, so a concurrent password
+// change wins), and issues a token pair.
+//
+// # Password reset, change and deletion
+//
+// [Accounts.RequestPasswordReset] answers nil whether or not the email is
+// registered, throttled per address only. The email carries a link with a
+// 256-bit secret, stored as its SHA-256, valid 30 minutes, single use
+// ([ResetStore.Consume] is atomic), and a 6-digit reset code as an
+// alternative ([Accounts.ResetPasswordWithCode]). The link is the configured
+// reset URL plus "#token=…": never built from the request's Host header,
+// and the secret in the fragment never reaches a server log or a Referer.
+// A reset ends every session ([Service.LogoutAll]), lifts failed-login
+// lockouts and notifies the owner.
+//
+// [Accounts.ChangePassword] needs the current password (5 tries per 15
+// minutes), ends every session and returns a fresh one for the caller.
+// [Accounts.DeleteAccount] needs the password, runs the server's delete
+// hook ([WithDeleteHook]) to remove the user's other data, then deletes
+// the account, its reset links and its sessions. [Accounts.SetRoles] ends
+// the user's sessions so no token keeps the old roles.
+//
+// # Account storage
+//
+// [UserStore], [PendingStore], [OTPStore], [AttemptStore] and [ResetStore]
+// follow the rules of the token stores: context first, every method one
+// conditional operation on one record (MongoDB findOneAndUpdate with $inc,
+// a Redis command or Lua script, a bbolt transaction), expiry passed in and
+// checked in the query. Unique email and username are decided atomically
+// by [UserStore.Create]; [UserQuery.Search] is a literal substring, never
+// a pattern. store/memory implements all five; store/storetest has their
+// conformance suites (RunUserStore, RunPendingStore, RunOTPStore,
+// RunAttemptStore, RunResetStore).
+//
+// # Email and events
+//
+// Emails are handed to the [Mailer] in the background (at most 64 at once,
+// 30 s each; [WithMailLimits]), so a response never takes longer because an
+// email was sent; [Accounts.Flush] waits for them and [Accounts.Close]
+// also refuses new ones. A failed delivery becomes an [ActionMail] event.
+// [Message.LogValue] and [Event] never carry a password, code, token or
+// hash; an Event's Identifier is what the client typed and may hold CR/LF,
+// which the sink must encode (the audit package does).
+//
+// [Accounts] is safe for concurrent use.
 package auth
