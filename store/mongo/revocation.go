@@ -55,22 +55,31 @@ func (s *RevocationStore) session(ctx context.Context, sessionID string) (versio
 	return cur, st.Until, nil
 }
 
-// Status implements [auth.RevocationStore].
+// Status implements [auth.RevocationStore]. The epoch and the session are
+// read concurrently: it runs on every authenticated request.
 func (s *RevocationStore) Status(ctx context.Context, userID, sessionID string, now time.Time) (auth.RevocationStatus, error) {
+	var (
+		until   time.Time
+		sessErr error
+		done    = make(chan struct{})
+	)
+	if sessionID != "" {
+		go func() {
+			defer close(done)
+			_, until, sessErr = s.session(ctx, sessionID)
+		}()
+	} else {
+		close(done)
+	}
 	e, err := s.epochs.load(ctx, userID, nil)
+	<-done
+	if err == nil {
+		err = sessErr
+	}
 	if err != nil {
 		return auth.RevocationStatus{}, fmt.Errorf("mongo: revocation status: %w", err)
 	}
-	st := auth.RevocationStatus{Epoch: uint64(max(e.v, 0))}
-	if sessionID == "" {
-		return st, nil
-	}
-	_, until, err := s.session(ctx, sessionID)
-	if err != nil {
-		return auth.RevocationStatus{}, fmt.Errorf("mongo: revocation status: %w", err)
-	}
-	st.SessionRevoked = now.Before(until)
-	return st, nil
+	return auth.RevocationStatus{Epoch: uint64(max(e.v, 0)), SessionRevoked: now.Before(until)}, nil
 }
 
 // BumpEpoch implements [auth.RevocationStore]: one swap to the next
