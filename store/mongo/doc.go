@@ -19,8 +19,8 @@
 //	families := st.RefreshStore()     // auth.RefreshStore
 //	trail := st.AuditStore()          // audit.Store
 //
-// The database is the URI's path ("mongodb://host/autospot"), else
-// [WithDatabase], else [DefaultDatabase]. Credentials, TLS, timeouts,
+// The database is the one named by [WithDatabase], else the URI's path
+// ("mongodb://host/autospot"), else [DefaultDatabase]. Credentials, TLS, timeouts,
 // write concern and pool size come from the URI's options. Errors never
 // contain the URI.
 //

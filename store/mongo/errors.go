@@ -12,10 +12,9 @@ var (
 	// URI, database name or option.
 	ErrInvalidConfig = errors.New("mongo: invalid configuration")
 
-	// ErrContention is returned by the operations that claim the next
-	// number of a sequence ([AuditStore.Append],
-	// [RevocationStore.BumpEpoch]) when every one of their bounded attempts
-	// ([WithAttempts]) lost the race to a concurrent caller. Nothing was
-	// stored; the operation may be retried.
+	// ErrContention is returned (wrapped) by an operation that changes a
+	// record or appends to the audit trail when every one of its bounded
+	// attempts ([WithAttempts]) lost the race to a concurrent writer.
+	// Nothing was stored; the operation may be retried.
 	ErrContention = errors.New("mongo: lost too many races for the next sequence number")
 )

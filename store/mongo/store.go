@@ -19,15 +19,15 @@ import (
 // nor [WithDatabase] names one.
 const DefaultDatabase = "autospot"
 
-// DefaultAttempts is how many times [AuditStore.Append] and
-// [RevocationStore.BumpEpoch] try to claim the next number of their
-// sequence before they give up with [ErrContention].
+// DefaultAttempts is how many times an operation that changes a record
+// (see the package documentation, "Atomicity") or appends to the audit
+// trail tries again after losing a race to a concurrent writer, before it
+// gives up with [ErrContention].
 const DefaultAttempts = 64
 
 // Collection names. Every collection lives in the one database of a
-// [Store].
-// Registers (see the package documentation, "Atomicity") have a heads
-// and a versions collection.
+// [Store]. Records that change (see the package documentation,
+// "Atomicity") have a heads and a versions collection.
 const (
 	CollFamilies          = "refresh_families"
 	CollRotations         = "refresh_rotations"
@@ -96,9 +96,9 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithAttempts sets how many times [AuditStore.Append] and
-// [RevocationStore.BumpEpoch] try before they return [ErrContention]
-// (default [DefaultAttempts]; at least 1).
+// WithAttempts sets how many times an operation tries before it returns
+// [ErrContention] (default [DefaultAttempts]; at least 1). Between tries
+// it waits a jittered backoff, doubling from 1 ms up to 50 ms.
 func WithAttempts(n int) Option {
 	return func(c *config) error {
 		if n < 1 {
