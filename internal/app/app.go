@@ -58,7 +58,7 @@ type Options struct {
 
 // Open builds everything from cfg. On error, whatever was opened is
 // closed again.
-func Open(ctx context.Context, cfg config.Config, o Options) (a *App, err error) {
+func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -68,11 +68,10 @@ func Open(ctx context.Context, cfg config.Config, o Options) (a *App, err error)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	a = &App{Config: cfg, Registry: prometheus.NewRegistry()}
+	a := &App{Config: cfg, Registry: prometheus.NewRegistry()}
 	defer func() {
 		if err != nil {
 			_ = a.Close()
-			a = nil
 		}
 	}()
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
@@ -132,6 +131,13 @@ func Open(ctx context.Context, cfg config.Config, o Options) (a *App, err error)
 	profiles, err := profile.NewService(st.profiles, keyring, bi, o.Now)
 	if err != nil {
 		return nil, err
+	}
+	if len(cfg.FernetKeys) > 0 {
+		f, err := cryptofield.NewFernet(cfg.FernetKeys)
+		if err != nil {
+			return nil, fmt.Errorf("app: Fernet keys: %w", err)
+		}
+		profiles.WithLegacyFernet(f)
 	}
 
 	mailer := o.Mailer

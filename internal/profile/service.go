@@ -17,12 +17,21 @@ const (
 )
 
 // Service encrypts and decrypts profiles around a [Store]. It is safe for
-// concurrent use.
+// concurrent use once configured.
 type Service struct {
-	store Store
-	ring  *cryptofield.Keyring
-	index *cryptofield.BlindIndex
-	now   func() time.Time
+	store  Store
+	ring   *cryptofield.Keyring
+	index  *cryptofield.BlindIndex
+	legacy *cryptofield.Fernet
+	now    func() time.Time
+}
+
+// WithLegacyFernet lets Get read fields the seed's Python stack stored as
+// Fernet tokens (its FieldEncryption); the next Put stores them under the
+// AEAD key ring. It returns s.
+func (s *Service) WithLegacyFernet(f *cryptofield.Fernet) *Service {
+	s.legacy = f
+	return s
 }
 
 // NewService returns a Service. store and ring are required; index may be
@@ -60,7 +69,15 @@ func (s *Service) Get(ctx context.Context, userID string) (Profile, error) {
 		if f.ct == "" {
 			continue
 		}
-		v, err := s.ring.DecryptString(f.ct, ad(userID, f.name))
+		var (
+			v   string
+			err error
+		)
+		if s.legacy != nil && cryptofield.IsFernetToken(f.ct) {
+			v, err = s.legacy.DecryptString(f.ct)
+		} else {
+			v, err = s.ring.DecryptString(f.ct, ad(userID, f.name))
+		}
 		if err != nil {
 			return Profile{}, fmt.Errorf("profile: decrypt %s: %w", f.name, err)
 		}

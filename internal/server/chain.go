@@ -28,7 +28,7 @@ func (s *Server) chain(mux http.Handler) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	api, err := s.rateRule("api", s.cfg.APIRate)
+	api, err := s.rateRule("api", s.cfg.APIRate, ratelimit.FailOpen)
 	if err != nil {
 		return nil, err
 	}
@@ -57,13 +57,16 @@ func (s *Server) corsConfig() headers.CORSConfig {
 }
 
 // rateRule builds per-IP rate-limit middleware that also audits
-// rejections.
-func (s *Server) rateRule(name, policy string) (func(http.Handler) http.Handler, error) {
+// rejections. The global "api" rule fails open when its store is down
+// (health checks and reads keep working while Redis restarts); the
+// "login" and "auth" rules fail closed, so an attacker who can knock
+// Redis over gains no unlimited password guessing.
+func (s *Server) rateRule(name, policy string, mode ratelimit.FailMode) (func(http.Handler) http.Handler, error) {
 	p, err := ratelimit.Parse(policy)
 	if err != nil {
 		return nil, err
 	}
-	mw, err := s.limiter.Middleware(ratelimit.Rule{Name: name, Policy: p})
+	mw, err := s.limiter.Middleware(ratelimit.Rule{Name: name, Policy: p, OnBackendError: mode})
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/autospot/autospot/auth"
 	"github.com/autospot/autospot/headers"
 	"github.com/autospot/autospot/internal/config"
+	"github.com/autospot/autospot/ratelimit"
 )
 
 // Access says who may call a route.
@@ -74,7 +75,7 @@ func (s *Server) routes(reg *prometheus.Registry) (http.Handler, error) {
 	authn := s.tokens.Authenticate()
 	rules := map[string]func(http.Handler) http.Handler{}
 	for name, policy := range map[string]string{"login": s.cfg.LoginRate, "auth": s.cfg.AuthRate} {
-		mw, err := s.rateRule(name, policy)
+		mw, err := s.rateRule(name, policy, ratelimit.FailClosed)
 		if err != nil {
 			return nil, err
 		}
