@@ -188,18 +188,57 @@ var startKinds = []parking.Kind{parking.CarEntrance, parking.BuildingEntrance, p
 // level has none reachable, to the nearest available slot on any other
 // level through ramps. Errors: [ErrNotFound], [ErrWrongKind] (a slot id),
 // [ErrNoSlot].
+//
+// Availability is the slot status the graph was built with; use
+// [Graph.NearestSlotWhere] for live availability.
 func (g *Graph) NearestSlot(fromID string) (SlotRoute, error) {
+	return g.nearestSlot(fromID, nil)
+}
+
+// NearestSlotWhere is [Graph.NearestSlot] with availability decided at
+// query time: a slot is a candidate when free reports true for it
+// (its build-time status is ignored), so one graph serves every status
+// change (live claims, operator overrides). free is called at most once
+// per slot per query and must be safe for concurrent use if the graph is
+// queried concurrently. A nil free is [Graph.NearestSlot].
+func (g *Graph) NearestSlotWhere(fromID string, free func(parking.SlotRef) bool) (SlotRoute, error) {
+	if free == nil {
+		return g.nearestSlot(fromID, nil)
+	}
+	avail := make(map[int32]bool)
+	perLevel := make([]int, len(g.levels))
+	for _, v := range g.byID {
+		if g.kinds[v] == parking.Slot && free(g.slotRef(v)) {
+			avail[v] = true
+			perLevel[g.lvl[v]]++
+		}
+	}
+	return g.nearestSlot(fromID, &liveAvail{slots: avail, perLevel: perLevel})
+}
+
+type liveAvail struct {
+	slots    map[int32]bool
+	perLevel []int
+}
+
+func (g *Graph) nearestSlot(fromID string, live *liveAvail) (SlotRoute, error) {
 	v, err := g.feature(fromID, startKinds...)
 	if err != nil {
 		return SlotRoute{}, err
+	}
+	isAvail := func(u int32) bool { return g.avail[u] }
+	levelCount := g.availPerLevel
+	if live != nil {
+		isAvail = func(u int32) bool { return live.slots[u] }
+		levelCount = live.perLevel
 	}
 	s := g.pool.Get().(*scratch)
 	defer g.pool.Put(s)
 	same, other := int32(-1), int32(-1)
 	lv := g.lvl[v]
-	sameLevelPossible := g.availPerLevel[lv] > 0
+	sameLevelPossible := levelCount[lv] > 0
 	g.search(s, []seed{{node: v}}, v, func(u, c int32, d int64) bool {
-		if !g.avail[u] {
+		if !isAvail(u) {
 			return false
 		}
 		if g.lvl[u] == lv {
