@@ -1,7 +1,11 @@
 package deploytest
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -369,5 +373,47 @@ func TestNginxDirectives(t *testing.T) {
 		if strings.Contains(conf, bad) {
 			t.Errorf("deploy/nginx.conf contains %q", bad)
 		}
+	}
+}
+
+// ---- .github/workflows/deploy.yml ----
+
+// TestDeployWorkflow checks that the deploy workflow parses, runs the
+// whole CI before anything else, and deploys only from main.
+func TestDeployWorkflow(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(repoRoot(t), ".github", "workflows", "deploy.yml"))
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip(".github/workflows/deploy.yml is not in this checkout")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		On   map[string]any `yaml:"on"`
+		Jobs map[string]struct {
+			Needs any              `yaml:"needs"`
+			If    string           `yaml:"if"`
+			Steps []map[string]any `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(src, &wf); err != nil {
+		t.Fatalf("deploy.yml does not parse: %v", err)
+	}
+	test, ok := wf.Jobs["test"]
+	if !ok || !slices.ContainsFunc(test.Steps, func(s map[string]any) bool { return strings.Contains(fmt.Sprint(s["run"]), ".ci/run") }) {
+		t.Error("deploy.yml: no test job running .ci/run")
+	}
+	for _, name := range []string{"image", "deploy"} {
+		j, ok := wf.Jobs[name]
+		if !ok {
+			t.Errorf("deploy.yml: no %s job", name)
+			continue
+		}
+		if j.Needs == nil || !strings.Contains(j.If, "refs/heads/main") {
+			t.Errorf("deploy.yml: job %s must need the earlier jobs and run only on main (needs %v, if %q)", name, j.Needs, j.If)
+		}
+	}
+	if credURL.Match(src) || regexp.MustCompile(`StrictHostKeyChecking=no`).Match(src) {
+		t.Error("deploy.yml: inline credentials or disabled host-key checking")
 	}
 }
