@@ -3,6 +3,7 @@ package mongo
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -113,4 +114,18 @@ func TestVersionIDUnambiguous(t *testing.T) {
 	if otpKey("a:b", "c") == otpKey("a", "b:c") {
 		t.Fatal("otp keys collide")
 	}
+}
+
+// FuzzURIDatabase: any URI string yields a database name or "", never a
+// panic, and a name it yields never contains the URI's options.
+func FuzzURIDatabase(f *testing.F) {
+	for _, s := range []string{"mongodb://h/db", "mongodb://u:p@h1,h2/db?x=y", "mongodb+srv://c/", "://", "mongodb://h/a/b?c", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, uri string) {
+		db := uriDatabase(uri)
+		if strings.Contains(db, "?") {
+			t.Fatalf("uriDatabase(%q) = %q contains the options", uri, db)
+		}
+	})
 }

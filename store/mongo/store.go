@@ -338,6 +338,7 @@ func (s *Store) indexes() []index {
 	ixs := []index{
 		unique(CollUsers, "email"),
 		unique(CollUsers, "username"),
+		unique(CollAudit, "seq"), // also the _id (zero-padded); belt and braces
 		plain(CollUsers, "s.roles"),
 		plain(CollFamilies, "user"),
 		plain(CollResetTokens, "user"),
@@ -361,10 +362,10 @@ func (s *Store) indexes() []index {
 }
 
 // EnsureIndexes creates the indexes the stores rely on; it is idempotent
-// and safe to run from several replicas at once. The unique indexes (e-mail
-// and user name of users) are required: without them uniqueness is not
-// enforced. Sequence numbers of the audit trail and every other key are
-// document ids, unique without any index.
+// and safe to run from several replicas at once. The unique indexes on
+// the email and username of users are required: without them uniqueness
+// is not enforced. Audit sequence numbers are unique as document ids (and
+// under a unique index on seq); every other key is a document id.
 //
 // TTL indexes are clean-up only: every query checks expiry itself, so an
 // expired document that is still there reads as absent. On servers without
