@@ -21,6 +21,7 @@ var _ auth.AttemptStore = (*AttemptStore)(nil)
 // concurrent reservations at most limit are allowed per window, on any
 // number of replicas. A refused reservation writes nothing. It is safe for
 // concurrent use.
+// Get it from [Store.AttemptStore]; the zero value is not usable.
 type AttemptStore struct {
 	reg      register
 	attempts int

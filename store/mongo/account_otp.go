@@ -21,6 +21,7 @@ var _ auth.OTPStore = (*OTPStore)(nil)
 // code is live at now; Consume swaps in a tombstone only while the hash is
 // the one compared against. Of concurrent calls, at most MaxTries Try and
 // exactly one matching Consume succeed. It is safe for concurrent use.
+// Get it from [Store.OTPStore]; the zero value is not usable.
 type OTPStore struct {
 	reg      register
 	attempts int

@@ -19,6 +19,7 @@ var _ auth.PendingStore = (*PendingStore)(nil)
 // "Atomicity"). Take swaps in a tombstone only if the newest version
 // carries the ticket and has not expired at now, so of concurrent Takes
 // exactly one succeeds. It is safe for concurrent use.
+// Get it from [Store.PendingStore]; the zero value is not usable.
 type PendingStore struct {
 	reg      register
 	attempts int

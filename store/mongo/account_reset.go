@@ -18,6 +18,7 @@ var _ auth.ResetStore = (*ResetStore)(nil)
 // Consume deletes the document by _id and succeeds only if its delete
 // removed it, so of concurrent Consumes exactly one succeeds. It is safe
 // for concurrent use.
+// Get it from [Store.ResetStore]; the zero value is not usable.
 type ResetStore struct {
 	c *driver.Collection
 }

@@ -33,6 +33,7 @@ var _ auth.UserStore = (*UserStore)(nil)
 // built from the typed arguments (strings compared exactly); the search
 // text of List is quoted with [regexp.QuoteMeta]. It is safe for
 // concurrent use.
+// Get it from [Store.UserStore]; the zero value is not usable.
 type UserStore struct {
 	reg      register
 	attempts int

@@ -40,6 +40,7 @@ var _ audit.Store = (*AuditStore)(nil)
 // appended in between.
 //
 // It is safe for concurrent use, also across processes.
+// Get it from [Store.AuditStore]; the zero value is not usable.
 type AuditStore struct {
 	c        *driver.Collection
 	attempts int

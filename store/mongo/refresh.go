@@ -32,6 +32,7 @@ var _ auth.RefreshStore = (*RefreshStore)(nil)
 //
 // Expiry is checked on every rotation against the rotation's own time.
 // It is safe for concurrent use.
+// Get it from [Store.RefreshStore]; the zero value is not usable.
 type RefreshStore struct {
 	reg  register
 	revs *driver.Collection

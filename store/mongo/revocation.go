@@ -26,6 +26,7 @@ var _ auth.RevocationStore = (*RevocationStore)(nil)
 // Status compares until with the caller's now after reading: an entry
 // whose time has passed reads as not revoked whether or not clean-up has
 // removed it. It is safe for concurrent use.
+// Get it from [Store.RevocationStore]; the zero value is not usable.
 type RevocationStore struct {
 	epochs, sessions register
 	attempts         int
