@@ -72,7 +72,7 @@ func (c *captureMailer) Send(_ context.Context, m auth.Message) error {
 
 // stack is one whole server over temporary embedded storage.
 type stack struct {
-	t     *testing.T
+	t     testing.TB
 	dir   string
 	env   map[string]string
 	app   *app.App
@@ -86,7 +86,7 @@ type stack struct {
 
 // newStack builds the server the way the binary does, with fast bcrypt
 // and the given extra environment.
-func newStack(t *testing.T, extra map[string]string) *stack {
+func newStack(t testing.TB, extra map[string]string) *stack {
 	t.Helper()
 	dir := t.TempDir()
 	env := map[string]string{
@@ -100,7 +100,7 @@ func newStack(t *testing.T, extra map[string]string) *stack {
 	return openStack(t, dir, env, &clock{now: time.Now()})
 }
 
-func openStack(t *testing.T, dir string, env map[string]string, clk *clock) *stack {
+func openStack(t testing.TB, dir string, env map[string]string, clk *clock) *stack {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
@@ -148,7 +148,7 @@ type resp struct {
 	body   []byte
 }
 
-func (r resp) json(t *testing.T) map[string]any {
+func (r resp) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {
@@ -219,7 +219,7 @@ type tokens struct {
 	Access, Refresh string
 }
 
-func tokensOf(t *testing.T, r resp) tokens {
+func tokensOf(t testing.TB, r resp) tokens {
 	t.Helper()
 	m := r.json(t)
 	a, _ := m["access_token"].(string)
