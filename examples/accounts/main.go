@@ -35,7 +35,7 @@ import (
 )
 
 func main() {
-	if err := run(os.Stdout); err != nil {
+	if err := run(os.Stdout, 10); err != nil {
 		fmt.Fprintln(os.Stderr, "accounts example:", err)
 		os.Exit(1)
 	}
@@ -174,7 +174,8 @@ func (s *server) routes(tokens *auth.Service) http.Handler {
 	return mux
 }
 
-func run(out io.Writer) error {
+// run plays the script against a server hashing at bcrypt cost `cost`.
+func run(out io.Writer, cost int) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "autospot-accounts-example")
 	if err != nil {
@@ -199,7 +200,7 @@ func run(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hasher, err := password.New(password.Config{BcryptCost: 10})
+	hasher, err := password.New(password.Config{BcryptCost: cost})
 	if err != nil {
 		return err
 	}
@@ -268,6 +269,9 @@ func run(out io.Writer) error {
 	c.post("/login", map[string]string{"Identifier": "dana", "Password": "Tr0ub4dor&3-horse-battery"}, "203.0.113.66", nil)
 	c.post("/login", map[string]string{"Identifier": "dana", "Password": "Tr0ub4dor&3-horse-battery"}, "", nil)
 
+	if err := acc.Flush(ctx); err != nil { // the lockout notice goes out first
+		return err
+	}
 	fmt.Fprintln(out, "3. password reset (request sent with Host: evil.test)")
 	c.host = "evil.test"
 	c.post("/forgot", map[string]string{"Email": "dana@example.com"}, "", nil)
