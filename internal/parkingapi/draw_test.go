@@ -26,7 +26,7 @@ var cellColours = map[byte]color.NRGBA{
 // drawMap draws a labelled grid like the original's example images: rows
 // top first, one Sketch letter per cell, cells of 40×32 px with black
 // grid lines and a dark label block in the middle.
-func drawMap(t *testing.T, rows ...string) []byte {
+func drawMap(t testing.TB, rows ...string) []byte {
 	t.Helper()
 	const cw, ch = 40, 32
 	img := image.NewNRGBA(image.Rect(0, 0, len(rows[0])*cw, len(rows)*ch))

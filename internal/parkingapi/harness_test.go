@@ -37,9 +37,9 @@ type repos interface {
 
 // backends are the repositories the HTTP tests run over: memory always,
 // bolt always, MongoDB when AUTOSPOT_TEST_MONGODB_URI is set.
-var backends = map[string]func(t *testing.T) repos{
-	"memory": func(t *testing.T) repos { return parking.NewMemoryStore() },
-	"bolt": func(t *testing.T) repos {
+var backends = map[string]func(t testing.TB) repos{
+	"memory": func(t testing.TB) repos { return parking.NewMemoryStore() },
+	"bolt": func(t testing.TB) repos {
 		s, err := boltrepo.Open(filepath.Join(t.TempDir(), "parking.db"))
 		if err != nil {
 			t.Fatal(err)
@@ -47,7 +47,7 @@ var backends = map[string]func(t *testing.T) repos{
 		t.Cleanup(func() { _ = s.Close() })
 		return s
 	},
-	"mongo": func(t *testing.T) repos {
+	"mongo": func(t testing.TB) repos {
 		uri := os.Getenv("AUTOSPOT_TEST_MONGODB_URI")
 		if uri == "" {
 			t.Skip("AUTOSPOT_TEST_MONGODB_URI is not set: skipping the HTTP tests over MongoDB (set it to a mongodb:// URI, e.g. a FerretDB, to run them)")
@@ -72,7 +72,7 @@ var backends = map[string]func(t *testing.T) repos{
 	},
 }
 
-func randHex(t *testing.T) string {
+func randHex(t testing.TB) string {
 	t.Helper()
 	return rand.Text()[:10]
 }
@@ -99,7 +99,7 @@ const (
 
 // harness is the API over one backend, with a token per actor.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	h      http.Handler
 	store  repos
 	tokens map[string]string
@@ -111,7 +111,7 @@ type harnessOpts struct {
 	uploadRate string
 }
 
-func newHarness(t *testing.T, o harnessOpts) *harness {
+func newHarness(t testing.TB, o harnessOpts) *harness {
 	t.Helper()
 	if o.backend == "" {
 		o.backend = "memory"
@@ -254,7 +254,7 @@ func (h *harness) sendJSON(actor, method, target string, v any) response {
 }
 
 // multipartBody builds an upload form: the file and optional extra fields.
-func multipartBody(t *testing.T, filename string, file []byte, fields map[string]string) (io.Reader, string) {
+func multipartBody(t testing.TB, filename string, file []byte, fields map[string]string) (io.Reader, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
