@@ -369,3 +369,36 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("version: %d %q", code, out)
 	}
 }
+
+// TestMetricsListener: AUTOSPOT_METRICS_ADDR serves /metrics on its own
+// port; the API does not.
+func TestMetricsListener(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	maddr := ln.Addr().String()
+	ln.Close()
+	env := baseEnv(t)
+	env["AUTOSPOT_METRICS_ADDR"] = maddr
+	addr, _, _ := startServer(t, env)
+	if resp, err := http.Get("http://" + addr + "/api/health"); err == nil {
+		resp.Body.Close()
+	}
+	resp, err := http.Get("http://" + maddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := new(bytes.Buffer)
+	_, _ = body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(body.String(), `autospot_http_requests_total{method="GET",route="GET /api/health",status="200"} 1`) {
+		t.Errorf("metrics %d: %.400s", resp.StatusCode, body)
+	}
+	if resp, err := http.Get("http://" + addr + "/metrics"); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != 404 {
+			t.Errorf("/metrics on the API: %d", resp.StatusCode)
+		}
+	}
+}

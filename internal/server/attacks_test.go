@@ -107,6 +107,23 @@ func TestLoginRateLimitIgnoresSpoofedForwarding(t *testing.T) {
 	}
 }
 
+// TestIPv6SlashSixtyFourSharesABucket: addresses within one /64 share
+// the login limit.
+func TestIPv6SlashSixtyFourSharesABucket(t *testing.T) {
+	s := newStack(t, nil)
+	var last resp
+	for i := range 6 {
+		last = s.do(req{method: "POST", path: "/auth/login", body: `{"email":"x@example.com","password":"y"}`,
+			remote: fmt.Sprintf("[2001:db8:1:2::%x]:443", i+1)})
+	}
+	if last.code != 429 {
+		t.Fatalf("sixth address of one /64: %d", last.code)
+	}
+	if r := s.do(req{method: "POST", path: "/auth/login", body: `{"email":"x@example.com","password":"y"}`, remote: "[2001:db8:1:3::1]:443"}); r.code != 401 {
+		t.Errorf("another /64: %d", r.code)
+	}
+}
+
 // TestTrustedProxyForwarding: behind a configured proxy, clients are told
 // apart by X-Forwarded-For (so one client's limit does not hit another).
 func TestTrustedProxyForwarding(t *testing.T) {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"regexp"
+	"time"
 
 	"github.com/autospot/autospot/auth"
 	"net/http"
@@ -215,5 +216,41 @@ func TestProfileEncryptedAtRest(t *testing.T) {
 		if strings.Contains(string(raw), plain) {
 			t.Errorf("%q stored in plaintext", plain)
 		}
+	}
+}
+
+// TestResendCodeAndResetWithCode covers the remaining account routes: a
+// resent code replaces the first, and a reset works with the mailed code.
+func TestResendCodeAndResetWithCode(t *testing.T) {
+	s := newStack(t, nil)
+	r := s.post("/auth/register", `{"email":"rex@example.com","username":"rex","password":"`+goodPassword+`","full_name":"Rex Ray"}`, "")
+	ticket := r.json(t)["ticket"].(string)
+	first := codeRE.FindString(s.lastMail("rex@example.com", auth.MailVerifyCode).Text)
+	s.clock.Advance(2 * time.Minute) // resends are throttled
+	if r := s.post("/auth/resend-code", `{"email":"rex@example.com","ticket":"`+ticket+`"}`, ""); r.code != http.StatusAccepted {
+		t.Fatalf("resend: %d %s", r.code, r.body)
+	}
+	second := codeRE.FindString(s.lastMail("rex@example.com", auth.MailVerifyCode).Text)
+	if first == second {
+		t.Skip("the two random codes collided")
+	}
+	if r := s.post("/auth/verify-email", `{"email":"rex@example.com","ticket":"`+ticket+`","code":"`+first+`"}`, ""); r.code != 400 {
+		t.Errorf("replaced code accepted: %d", r.code)
+	}
+	if r := s.post("/auth/verify-email", `{"email":"rex@example.com","ticket":"`+ticket+`","code":"`+second+`"}`, ""); r.code != http.StatusCreated {
+		t.Fatalf("verify with the resent code: %d %s", r.code, r.body)
+	}
+	s.post("/auth/forgot-password", `{"email":"rex@example.com"}`, "")
+	m := s.lastMail("rex@example.com", auth.MailResetLink)
+	code := codeRE.FindString(m.Text)
+	if code == "" {
+		t.Fatalf("no code in the reset mail: %s", m.Text)
+	}
+	if r := s.post("/auth/reset-password", `{"email":"rex@example.com","code":"`+code+`","new_password":"Fresh-Start-Pass-31$"}`, ""); r.code != 200 {
+		t.Fatalf("reset with code: %d %s", r.code, r.body)
+	}
+	s.login("rex@example.com", "Fresh-Start-Pass-31$", "")
+	if r := s.post("/auth/reset-password", `{"new_password":"Fresh-Start-Pass-31$"}`, ""); r.code != 400 {
+		t.Errorf("reset without token or code: %d", r.code)
 	}
 }
