@@ -240,10 +240,13 @@ func checkCompose(src, nginxConf string) []string {
 		if !strings.Contains(commandString(m.Command), "--auth") {
 			bad("mongodb runs without --auth")
 		}
-		for _, k := range []string{"MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_PASSWORD"} {
+		for _, k := range []string{"MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_PASSWORD", "MONGO_APP_USER", "MONGO_APP_PASSWORD"} {
 			if !varRef.MatchString(m.Environment[k]) {
 				bad("mongodb: %s not taken from .env", k)
 			}
+		}
+		if !slices.ContainsFunc(m.Volumes, func(v string) bool { return strings.HasPrefix(v, "./deploy/mongo-init.js:/docker-entrypoint-initdb.d/") }) {
+			bad("mongodb does not create the server's least-privileged account (deploy/mongo-init.js)")
 		}
 		if len(m.Ports) > 0 {
 			bad("mongodb publishes ports %v outside the compose network", m.Ports)
@@ -320,6 +323,8 @@ func TestComposeChecksBite(t *testing.T) {
 		name, old, new, want string
 	}{
 		{"mongo without auth", `"--auth", `, "", "without --auth"},
+		{"no app account", "      - ./deploy/mongo-init.js:", "      - ./deploy/other.js:", "least-privileged"},
+		{"inline app password", "${MONGO_APP_PASSWORD:?set MONGO_APP_PASSWORD in .env}", "changeme-changeme", "MONGO_APP_PASSWORD"},
 		{"inline mongo password", "${MONGO_ROOT_PASSWORD:?set MONGO_ROOT_PASSWORD in .env}", "hunter2hunter2", "MONGO_INITDB_ROOT_PASSWORD"},
 		{"redis without password", `printf 'requirepass "%s"\n' "$$REDIS_PASSWORD" | exec redis-server -`, "exec redis-server", "requirepass"},
 		{"redis without aof", "--appendonly yes", "--appendonly no", "appendonly"},
