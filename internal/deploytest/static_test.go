@@ -245,7 +245,9 @@ func checkCompose(src, nginxConf string) []string {
 				bad("mongodb: %s not taken from .env", k)
 			}
 		}
-		if !slices.ContainsFunc(m.Volumes, func(v string) bool { return strings.HasPrefix(v, "./deploy/mongo-init.js:/docker-entrypoint-initdb.d/") }) {
+		if !slices.ContainsFunc(m.Volumes, func(v string) bool {
+			return strings.HasPrefix(v, "./deploy/mongo-init.js:/docker-entrypoint-initdb.d/")
+		}) {
 			bad("mongodb does not create the server's least-privileged account (deploy/mongo-init.js)")
 		}
 		if len(m.Ports) > 0 {
