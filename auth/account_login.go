@@ -209,24 +209,21 @@ func (a *Accounts) loginFailed(ctx context.Context, ri RequestInfo, user *User, 
 	if user != nil {
 		uid = user.ID
 	}
-	var lockKey, reason string
-	switch {
-	case ipState.Count >= l.PerIP:
-		lockKey, reason = keys.ip, reasonPerIPLimit
-	case acctState.Count >= l.PerAccount:
-		lockKey, reason = keys.account, reasonPerAccountLimit
-	case ipState.Count >= l.DelayAfter:
-		d := l.BaseDelay << min(ipState.Count-l.DelayAfter, 20)
-		if d > l.LockDuration || d <= 0 {
-			d = l.LockDuration
+	ipLock, acctLock := ipState.Count >= l.PerIP, acctState.Count >= l.PerAccount
+	if !ipLock && !acctLock {
+		if ipState.Count >= l.DelayAfter {
+			d := l.BaseDelay << min(ipState.Count-l.DelayAfter, 20)
+			if d > l.LockDuration || d <= 0 {
+				d = l.LockDuration
+			}
+			// Best effort: a failed delay only makes the next attempt
+			// earlier.
+			_ = a.attempts.Lock(ctx, keys.ip, now.Add(d))
 		}
-		// Best effort: a failed delay only makes the next attempt earlier.
-		_ = a.attempts.Lock(ctx, keys.ip, now.Add(d))
-		return
-	default:
 		return
 	}
-	// A lockout. Each one within MaxLockDuration doubles the next.
+	// A lockout (of the address, the account, or both at once). Each one
+	// within MaxLockDuration doubles the next.
 	n := 1
 	if st, err := a.attempts.Reserve(ctx, keys.lockouts, 1<<20, l.MaxLockDuration, now); err == nil && st.Count > 0 {
 		n = st.Count
@@ -236,19 +233,37 @@ func (a *Accounts) loginFailed(ctx context.Context, ri RequestInfo, user *User, 
 		d = l.MaxLockDuration
 	}
 	until := now.Add(d)
-	if err := a.attempts.Lock(ctx, lockKey, until); err != nil {
-		a.emit(ctx, ri, ActionLockout, OutcomeFailure, reasonInternal, uid, ident)
-		return
+	locked := false
+	for _, t := range []struct {
+		on          bool
+		key, reason string
+	}{{ipLock, keys.ip, reasonPerIPLimit}, {acctLock, keys.account, reasonPerAccountLimit}} {
+		if !t.on {
+			continue
+		}
+		if err := a.attempts.Lock(ctx, t.key, until); err != nil {
+			a.emit(ctx, ri, ActionLockout, OutcomeFailure, reasonInternal, uid, ident)
+			continue
+		}
+		locked = true
+		a.emit(ctx, ri, ActionLockout, OutcomeSuccess, t.reason, uid, ident)
 	}
-	a.emit(ctx, ri, ActionLockout, OutcomeSuccess, reason, uid, ident)
-	if user != nil {
+	// Tell the owner, at most 3 times an hour: a guesser with many
+	// addresses must not turn lockouts into a mail flood.
+	if locked && user != nil && a.allowNotice(ctx, "mail:lockout:"+user.ID, now) {
 		a.sendMail(ctx, ri, uid, Message{
 			To:      user.Email,
 			Kind:    MailLockout,
 			Subject: a.appName + ": sign-in locked after failed attempts",
-			Text:    lockoutText(a.appName, user, ri, reason == reasonPerAccountLimit, until),
+			Text:    lockoutText(a.appName, user, ri, acctLock, until),
 		})
 	}
+}
+
+// allowNotice reserves one security notice under key (3 per hour).
+func (a *Accounts) allowNotice(ctx context.Context, key string, now time.Time) bool {
+	st, err := a.attempts.Reserve(ctx, key, 3, time.Hour, now)
+	return err == nil && st.Allowed
 }
 
 // rehash stores a new hash of a password that just verified against an

@@ -228,6 +228,36 @@ func TestManySuccessfulLoginsNeverLock(t *testing.T) {
 	}
 }
 
+func TestLockoutNoticesAreThrottled(t *testing.T) {
+	e := newAccEnv(t)
+	e.registerUser(t, alice)
+	// Ten addresses each get locked out: ten lockouts, three notices.
+	for i := range 10 {
+		ri := auth.RequestInfo{IP: netip.AddrFrom4([4]byte{192, 0, 2, byte(100 + i)})}
+		for range 5 {
+			_ = login(e, "alice@example.com", "wrong", ri)
+			e.clock.Advance(5 * time.Second)
+		}
+	}
+	e.flush(t)
+	n := 0
+	for _, k := range e.mail.kinds("alice@example.com") {
+		if k == auth.MailLockout {
+			n++
+		}
+	}
+	// The 20th failure locks its address and, reaching the per-account
+	// ceiling, the account: five lockouts in all.
+	var reasons []string
+	for _, ev := range e.events.find(auth.ActionLockout, auth.OutcomeSuccess) {
+		reasons = append(reasons, ev.Reason)
+	}
+	want := []string{"per_ip_limit", "per_ip_limit", "per_ip_limit", "per_ip_limit", "per_account_limit"}
+	if !slices.Equal(reasons, want) || n != 3 {
+		t.Fatalf("lockouts %v, %d notices; want %v and 3 notices", reasons, n, want)
+	}
+}
+
 func TestAdminUnlockClearsPerAddressLockout(t *testing.T) {
 	e := newAccEnv(t)
 	s := e.registerUser(t, alice)

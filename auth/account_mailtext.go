@@ -27,11 +27,15 @@ func (a *Accounts) sendMail(ctx context.Context, ri RequestInfo, uid string, m M
 	a.mailWG.Add(1)
 	a.closeMu.RUnlock()
 	select {
-	case a.mailSem <- struct{}{}:
-	case <-ctx.Done():
-		a.mailWG.Done()
-		a.emit(ctx, ri, ActionMail, OutcomeFailure, "queue_full:"+string(m.Kind), uid, "")
-		return
+	case a.mailSem <- struct{}{}: // a free slot wins even if ctx has ended
+	default:
+		select {
+		case a.mailSem <- struct{}{}:
+		case <-ctx.Done():
+			a.mailWG.Done()
+			a.emit(ctx, ri, ActionMail, OutcomeFailure, "queue_full:"+string(m.Kind), uid, "")
+			return
+		}
 	}
 	// The delivery outlives the request, keeping its values (request id).
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.mailTimeout)
