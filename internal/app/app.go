@@ -54,6 +54,8 @@ type Options struct {
 	Now func() time.Time
 	// Mailer replaces the configured mailer (tests capture mail with it).
 	Mailer auth.Mailer
+	// Mounts add other APIs' routes to the server (see server.Mount).
+	Mounts []server.Mount
 }
 
 // Open builds everything from cfg. On error, whatever was opened is
@@ -173,7 +175,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 		Config: cfg, Logger: o.Logger, Audit: lg, AuditStore: st.trail, AuditChain: chain,
 		Tokens: tokens, RBAC: auth.DefaultRBAC(), Users: st.users, Accounts: acc, Provisioner: a.Provisioner,
 		Profiles: profiles, RateStore: st.rates, IPs: ips, Ready: st.ready, Registry: a.Registry, Now: o.Now,
-		Version: o.Version, EMFOutput: o.Stdout,
+		Version: o.Version, EMFOutput: o.Stdout, Mounts: o.Mounts,
 	})
 	if err != nil {
 		return nil, err

@@ -26,6 +26,7 @@ const (
 	DefaultAuthRate          = "20/minute"
 	DefaultAPIRate           = "300/minute"
 	DefaultMaxBodyBytes      = 1 << 20
+	DefaultMaxUploadBytes    = 11 << 20
 	DefaultBcryptCost        = 12 // the seed's
 	DefaultIssuer            = "autospot"
 	DefaultAudience          = "autospot-api"
@@ -156,6 +157,10 @@ type Config struct {
 	APIRate   string
 	// MaxBodyBytes is AUTOSPOT_MAX_BODY_BYTES (default 1 MiB).
 	MaxBodyBytes int64
+	// MaxUploadBytes is AUTOSPOT_MAX_UPLOAD_BYTES (default 11 MiB: the
+	// seed's 10 MiB image plus multipart overhead), the body limit of
+	// mounted APIs (map uploads).
+	MaxUploadBytes int64
 
 	// CloudWatchEMF is AUTOSPOT_CLOUDWATCH_EMF=1: request metrics also as
 	// CloudWatch Embedded Metric Format lines on stdout.

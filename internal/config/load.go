@@ -157,6 +157,7 @@ func Load(getenv func(string) string) (Config, error) {
 		AuthRate:            r.str("AUTOSPOT_AUTH_RATE", DefaultAuthRate),
 		APIRate:             r.str("AUTOSPOT_API_RATE", DefaultAPIRate),
 		MaxBodyBytes:        r.integer("AUTOSPOT_MAX_BODY_BYTES", DefaultMaxBodyBytes, 1024, 64<<20),
+		MaxUploadBytes:      r.integer("AUTOSPOT_MAX_UPLOAD_BYTES", DefaultMaxUploadBytes, 1024, 1<<30),
 		CloudWatchEMF:       r.boolean("AUTOSPOT_CLOUDWATCH_EMF"),
 		CloudWatchNamespace: r.str("AUTOSPOT_CLOUDWATCH_NAMESPACE", DefaultNamespace),
 	}

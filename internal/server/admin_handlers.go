@@ -28,7 +28,7 @@ func (s *Server) createOperator(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, e)
 		return
 	}
-	u, err := s.provisio.CreateUser(r.Context(), accounts.NewUser{
+	u, err := s.provisioner.CreateUser(r.Context(), accounts.NewUser{
 		Email: in.Email, Username: in.Username, FullName: in.FullName, Password: in.Password,
 		Roles: []auth.Role{auth.RoleOperator}, Facility: in.Facility,
 	})
@@ -238,7 +238,7 @@ type verifyResponse struct {
 
 // verifyAudit walks the whole hash chain.
 func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request) {
-	link, err := s.chainV.Verify(r.Context(), s.trail, 1, 0)
+	link, err := s.auditChain.Verify(r.Context(), s.trail, 1, 0)
 	var ce *audit.ChainError
 	switch {
 	case errors.As(err, &ce):

@@ -11,10 +11,11 @@ import (
 // chain wraps the routes in the seed's order, outermost first:
 //
 //	request ID → metrics → error envelope → panic recovery → client IP →
-//	security headers → CORS → API rate limit → body limit → mux
+//	security headers → CORS → API rate limit → mux
 //
-// and, inside the mux, per route: route rate limit → authentication →
-// role/permission check → handler (strict JSON decoding).
+// and, inside the mux, per route: body limit → route rate limit →
+// authentication → role/permission check → handler (strict JSON
+// decoding).
 func (s *Server) chain(mux http.Handler) (http.Handler, error) {
 	reqID, err := headers.AssignRequestID(headers.RequestIDConfig{})
 	if err != nil {
@@ -32,8 +33,7 @@ func (s *Server) chain(mux http.Handler) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := headers.LimitBody(s.cfg.MaxBodyBytes)(mux)
-	h = api(h)
+	h := api(mux)
 	h = cors.Handler(h)
 	h = sec(h)
 	h = s.ips.Handler(h)

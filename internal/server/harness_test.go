@@ -19,6 +19,7 @@ import (
 	"github.com/autospot/autospot/internal/accounts"
 	"github.com/autospot/autospot/internal/app"
 	"github.com/autospot/autospot/internal/config"
+	"github.com/autospot/autospot/internal/server"
 )
 
 // lockedBuffer is a goroutine-safe log capture.
@@ -100,6 +101,9 @@ func newStack(t testing.TB, extra map[string]string) *stack {
 	return openStack(t, dir, env, &clock{now: time.Now()})
 }
 
+// mounts, when set before newStack, are passed to the server.
+var testMounts []server.Mount
+
 func openStack(t testing.TB, dir string, env map[string]string, clk *clock) *stack {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] })
@@ -110,7 +114,7 @@ func openStack(t testing.TB, dir string, env map[string]string, clk *clock) *sta
 	mail := &captureMailer{}
 	a, err := app.Open(context.Background(), cfg, app.Options{
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Stdout: logs, Version: "test", Mailer: mail, Now: clk.Now,
+		Stdout: logs, Version: "test", Mailer: mail, Now: clk.Now, Mounts: testMounts,
 	})
 	if err != nil {
 		t.Fatalf("app: %v", err)

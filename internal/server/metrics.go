@@ -108,16 +108,6 @@ func (m *metrics) middleware(next http.Handler) http.Handler {
 	})
 }
 
-// markRoute records the matched pattern for the metrics middleware.
-func markRoute(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
-			h.pattern = r.Pattern
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // statusWriter records the status code.
 type statusWriter struct {
 	http.ResponseWriter

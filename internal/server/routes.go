@@ -68,8 +68,10 @@ func (s *Server) Routes() []Route {
 	return rt
 }
 
-// routes builds the mux from the route table. /metrics is added behind
-// admin auth unless AUTOSPOT_METRICS_ADDR gives it its own listener.
+// routes builds the mux from the route table, each route behind the body
+// limit, its rate rule, authentication and access check. /metrics is
+// added behind admin auth unless AUTOSPOT_METRICS_ADDR gives it its own
+// listener. Mounted APIs get a router of their own behind "/".
 func (s *Server) routes(reg *prometheus.Registry) (http.Handler, error) {
 	mux := http.NewServeMux()
 	authn := s.tokens.Authenticate()
@@ -81,6 +83,7 @@ func (s *Server) routes(reg *prometheus.Registry) (http.Handler, error) {
 		}
 		rules[name] = mw
 	}
+	limit := headers.LimitBody(s.cfg.MaxBodyBytes)
 	for _, rt := range s.Routes() {
 		var h http.Handler = rt.handler
 		switch rt.Access {
@@ -95,12 +98,35 @@ func (s *Server) routes(reg *prometheus.Registry) (http.Handler, error) {
 		if strings.Contains(rt.Pattern, " /auth/") || strings.Contains(rt.Pattern, " /admin/") {
 			h = headers.Sensitive(h)
 		}
-		mux.Handle(rt.Pattern, markRoute(h))
+		mux.Handle(rt.Pattern, limit(h))
 	}
 	if s.cfg.MetricsAddr == "" {
-		mux.Handle("GET /metrics", markRoute(authn(auth.RequireRole(auth.RoleAdmin)(MetricsHandler(reg)))))
+		mux.Handle("GET /metrics", authn(auth.RequireRole(auth.RoleAdmin)(MetricsHandler(reg))))
 	}
-	return mux, nil
+	if len(s.mounts) > 0 {
+		sub := http.NewServeMux()
+		env := MountEnv{Authenticate: authn, RBAC: s.rbac, Limiter: s.limiter, Logger: s.log}
+		for _, m := range s.mounts {
+			if err := m(sub, env); err != nil {
+				return nil, err
+			}
+		}
+		mux.Handle("/", headers.LimitBody(s.cfg.MaxUploadBytes)(recordPattern(sub)))
+	}
+	return recordPattern(mux), nil
+}
+
+// recordPattern tells the metrics middleware which pattern of mux a
+// request matches (the mux sets Request.Pattern only on its own copy).
+func recordPattern(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
+			if _, p := mux.Handler(r); p != "" {
+				h.pattern = p
+			}
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // MetricsHandler serves reg in the Prometheus exposition format.

@@ -46,6 +46,23 @@ type Provisioner interface {
 	CreateUser(ctx context.Context, in accounts.NewUser) (auth.User, error)
 }
 
+// MountEnv is what a mounted API gets from the server: the same
+// authentication, permissions, rate limiter and logger as the server's own
+// routes.
+type MountEnv struct {
+	Authenticate func(http.Handler) http.Handler
+	RBAC         *auth.RBAC
+	Limiter      *ratelimit.Limiter
+	Logger       *slog.Logger
+}
+
+// Mount adds another API's routes (the parking domain, say) to mux. The
+// mounted routes sit behind the server's whole outer chain (request ID,
+// metrics, error envelope, recovery, client IP, security headers, CORS,
+// API rate limit) and a body limit of AUTOSPOT_MAX_UPLOAD_BYTES; their
+// own authentication and permission checks use env.
+type Mount func(mux *http.ServeMux, env MountEnv) error
+
 // ReadyCheck is one dependency checked by /api/health/ready.
 type ReadyCheck struct {
 	Name  string
@@ -80,6 +97,8 @@ type Deps struct {
 	Now func() time.Time
 	// Version is reported by /api/health.
 	Version string
+	// Mounts add other APIs' routes; see [Mount].
+	Mounts []Mount
 	// EMFOutput receives CloudWatch EMF lines when
 	// AUTOSPOT_CLOUDWATCH_EMF=1; default os.Stdout.
 	EMFOutput io.Writer
@@ -87,26 +106,27 @@ type Deps struct {
 
 // Server is the AutoSpot HTTP API. It is safe for concurrent use.
 type Server struct {
-	cfg      config.Config
-	log      *slog.Logger
-	audit    *audit.Logger
-	trail    audit.Store
-	chainV   *audit.Chain
-	tokens   *auth.Service
-	rbac     *auth.RBAC
-	users    auth.UserStore
-	accounts Accounts
-	provisio Provisioner
-	profiles *profile.Service
-	limiter  *ratelimit.Limiter
-	ips      *headers.IPResolver
-	ready    []ReadyCheck
-	metrics  *metrics
-	emf      *emfWriter
-	validate *validator.Validate
-	now      func() time.Time
-	version  string
-	handler  http.Handler
+	cfg         config.Config
+	log         *slog.Logger
+	audit       *audit.Logger
+	trail       audit.Store
+	auditChain  *audit.Chain
+	tokens      *auth.Service
+	rbac        *auth.RBAC
+	users       auth.UserStore
+	accounts    Accounts
+	provisioner Provisioner
+	profiles    *profile.Service
+	limiter     *ratelimit.Limiter
+	ips         *headers.IPResolver
+	ready       []ReadyCheck
+	mounts      []Mount
+	metrics     *metrics
+	emf         *emfWriter
+	validate    *validator.Validate
+	now         func() time.Time
+	version     string
+	handler     http.Handler
 }
 
 // ErrIncomplete is returned by [New] when a required dependency is nil.
@@ -119,8 +139,8 @@ func New(d Deps) (*Server, error) {
 		return nil, ErrIncomplete
 	}
 	s := &Server{
-		cfg: d.Config, log: d.Logger, audit: d.Audit, trail: d.AuditStore, chainV: d.AuditChain, tokens: d.Tokens, rbac: d.RBAC,
-		users: d.Users, accounts: d.Accounts, provisio: d.Provisioner, profiles: d.Profiles, ips: d.IPs, ready: d.Ready,
+		cfg: d.Config, log: d.Logger, audit: d.Audit, trail: d.AuditStore, auditChain: d.AuditChain, tokens: d.Tokens, rbac: d.RBAC,
+		users: d.Users, accounts: d.Accounts, provisioner: d.Provisioner, profiles: d.Profiles, ips: d.IPs, ready: d.Ready, mounts: d.Mounts,
 		validate: newValidator(), now: d.Now, version: d.Version,
 	}
 	if s.log == nil {
