@@ -206,3 +206,33 @@ func (s *MemoryStore) PutRates(ctx context.Context, facilityID string, t *fare.T
 	s.rates[facilityID] = c
 	return c.Version, nil
 }
+
+var _ MapVersioner = (*MemoryStore)(nil)
+
+// MapVersion implements [MapVersioner].
+func (s *MemoryStore) MapVersion(ctx context.Context, id string) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	m, ok := s.maps[id]
+	if !ok {
+		return 0, ErrNotFound
+	}
+	return m.Version, nil
+}
+
+// MapIDByBuilding implements [MapVersioner].
+func (s *MemoryStore) MapIDByBuilding(ctx context.Context, name string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.byBuilding[BuildingKey(name)]
+	if !ok {
+		return "", ErrNotFound
+	}
+	return id, nil
+}

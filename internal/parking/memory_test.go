@@ -14,3 +14,7 @@ func TestMemoryMapRepository(t *testing.T) {
 func TestMemoryRateRepository(t *testing.T) {
 	parkingtest.RunRateRepository(t, func(t *testing.T) parking.RateRepository { return parking.NewMemoryStore() })
 }
+
+func TestMemoryMapVersioner(t *testing.T) {
+	parkingtest.RunMapVersioner(t, func(t *testing.T) parkingtest.VersionedRepository { return parking.NewMemoryStore() })
+}

@@ -49,3 +49,14 @@ type RateRepository interface {
 // BuildingKey is the uniqueness and lookup key of a building name: the
 // name lower-cased. Every repository uses it so that lookups agree.
 func BuildingKey(name string) string { return strings.ToLower(name) }
+
+// MapVersioner is an optional ability of a [MapRepository]: reading a
+// map's current version, and a building's map id, without reading the
+// map document. Routing uses it to reuse a graph built for that version
+// (discovered with a type assertion). Implementations return
+// [ErrNotFound] for a missing map or building, and are safe for
+// concurrent use. The conformance suite is parkingtest.RunMapVersioner.
+type MapVersioner interface {
+	MapVersion(ctx context.Context, id string) (int64, error)
+	MapIDByBuilding(ctx context.Context, name string) (string, error)
+}

@@ -171,6 +171,7 @@ func TestMapWriteValidation(t *testing.T) {
 		}), "application/json", 400, "validation_error"},
 		{"not JSON content type", opA, raw(func(map[string]any) {}), "text/plain", 415, "unsupported_media_type"},
 		{"other facility", opA, raw(func(m map[string]any) { m["facility_id"] = facB }), "application/json", 403, "forbidden"},
+		{"client-chosen id", opA, raw(func(m map[string]any) { m["id"] = "mine" }), "application/json", 400, "validation_error"},
 		{"nonzero version", opA, raw(func(m map[string]any) { m["version"] = 4 }), "application/json", 400, "validation_error"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

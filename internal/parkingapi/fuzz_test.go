@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
-
 )
 
 // checkReply fails on a 5xx and on an error without the envelope.

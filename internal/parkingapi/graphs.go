@@ -21,6 +21,23 @@ func newGraphCache(max int) *graphCache {
 	return &graphCache{max: max, graphs: make(map[string]*route.Graph)}
 }
 
+// drop forgets the graph of map id.
+func (c *graphCache) drop(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.graphs, id)
+}
+
+// peek returns the cached graph of map id at version v, or nil.
+func (c *graphCache) peek(id string, v int64) *route.Graph {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if g, ok := c.graphs[id]; ok && g.Version() == v {
+		return g
+	}
+	return nil
+}
+
 // get returns the graph of m at its version, building it on a miss. Two
 // requests missing at once may both build; one result is kept.
 func (c *graphCache) get(m *parking.Map) (*route.Graph, error) {

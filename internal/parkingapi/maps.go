@@ -173,11 +173,15 @@ func (a *API) createMap(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, errorf(http.StatusBadRequest, CodeValidation, "a new map has version 0"))
 		return
 	}
-	if m.ID == "" {
-		if m.ID, err = a.newID(); err != nil {
-			a.fail(w, r, err)
-			return
-		}
+	// Ids are always the server's (128 random bits), never reused: a
+	// cached routing graph is keyed by id and version.
+	if m.ID != "" {
+		a.fail(w, r, errorf(http.StatusBadRequest, CodeValidation, "id is assigned by the server; leave it out"))
+		return
+	}
+	if m.ID, err = a.newID(); err != nil {
+		a.fail(w, r, err)
+		return
 	}
 	m.UpdatedAt = a.d.Now().UTC()
 	v, err := a.d.Maps.CreateMap(r.Context(), m)
@@ -248,5 +252,6 @@ func (a *API) deleteMap(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	a.graphs.drop(m.ID)
 	w.WriteHeader(http.StatusNoContent)
 }

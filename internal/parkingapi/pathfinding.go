@@ -1,24 +1,63 @@
 package parkingapi
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/autospot/autospot/internal/parking"
 	"github.com/autospot/autospot/internal/parking/route"
 )
 
-// graphFor resolves the request's map and returns its cached routing
-// graph.
-func (a *API) graphFor(r *http.Request) (*parking.Map, *route.Graph, error) {
+// graphFor resolves the request's map and returns its routing graph,
+// cached per map version. When Deps.Maps is a [parking.MapVersioner]
+// (every repository here is), a map whose graph is cached at its current
+// version is not read at all.
+func (a *API) graphFor(r *http.Request) (MapInfo, *route.Graph, error) {
+	if mv, ok := a.d.Maps.(parking.MapVersioner); ok {
+		if g, err := a.cachedGraph(r, mv); err != nil || g != nil {
+			if err != nil {
+				return MapInfo{}, nil, err
+			}
+			return MapInfo{MapID: g.MapID(), Building: g.Building(), Version: g.Version()}, g, nil
+		}
+	}
 	m, err := a.resolveMap(r)
 	if err != nil {
-		return nil, nil, err
+		return MapInfo{}, nil, err
 	}
 	g, err := a.graphs.get(m)
 	if err != nil {
-		return nil, nil, err
+		return MapInfo{}, nil, err
 	}
-	return m, g, nil
+	return info(m), g, nil
+}
+
+// cachedGraph returns the cached graph of the request's map when it is
+// at the map's current version, nil when the map must be read.
+func (a *API) cachedGraph(r *http.Request, mv parking.MapVersioner) (*route.Graph, error) {
+	q := r.URL.Query()
+	id, name := q.Get("map_id"), q.Get("building_name")
+	if id == "" && name != "" && parking.ValidName(name) {
+		var err error
+		if id, err = mv.MapIDByBuilding(r.Context(), name); err != nil {
+			if errors.Is(err, parking.ErrNotFound) {
+				return nil, errorf(http.StatusNotFound, CodeNotFound, "no map for building %q", name)
+			}
+			return nil, err
+		}
+	}
+	if !parking.ValidID(id) {
+		return nil, nil // resolveMap reports it
+	}
+	v, err := mv.MapVersion(r.Context(), id)
+	if err != nil {
+		return nil, nil // resolveMap reads (and reports) it
+	}
+	g := a.graphs.peek(id, v)
+	if g != nil && name != "" && parking.BuildingKey(name) != parking.BuildingKey(g.Building()) {
+		return nil, errorf(http.StatusBadRequest, CodeBadRequest, "map %q is not the map of building %q", id, name)
+	}
+	return g, nil
 }
 
 // pointID reads a required feature id from the query or the path.
@@ -75,7 +114,7 @@ func (a *API) shortestPath(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	m, g, err := a.graphFor(r)
+	mi, g, err := a.graphFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -85,7 +124,7 @@ func (a *API) shortestPath(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, PathResponse{MapInfo: info(m), Start: from, End: to, Path: rt.Points, Distance: rt.Distance})
+	writeJSON(w, http.StatusOK, PathResponse{MapInfo: mi, Start: from, End: to, Path: rt.Points, Distance: rt.Distance})
 }
 
 // NearestSlotResponse answers nearest-slot.
@@ -105,7 +144,7 @@ func (a *API) nearestSlot(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	m, g, err := a.graphFor(r)
+	mi, g, err := a.graphFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -115,7 +154,7 @@ func (a *API) nearestSlot(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, NearestSlotResponse{MapInfo: info(m), SourcePoint: id, Source: sr.From, NearestSlot: sr.Slot,
+	writeJSON(w, http.StatusOK, NearestSlotResponse{MapInfo: mi, SourcePoint: id, Source: sr.From, NearestSlot: sr.Slot,
 		Distance: sr.Route.Distance, Path: sr.Route.Points, RampUsed: sr.RampUsed})
 }
 
@@ -142,7 +181,7 @@ func (a *API) routeToNearestSlot(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	m, g, err := a.graphFor(r)
+	mi, g, err := a.graphFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -152,7 +191,7 @@ func (a *API) routeToNearestSlot(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, TripResponse{MapInfo: info(m), EntranceID: e, TargetID: t, Slot: trip.Slot, ToSlot: trip.ToSlot, ToTarget: trip.ToTarget, RampUsed: trip.RampUsed})
+	writeJSON(w, http.StatusOK, TripResponse{MapInfo: mi, EntranceID: e, TargetID: t, Slot: trip.Slot, ToSlot: trip.ToSlot, ToTarget: trip.ToTarget, RampUsed: trip.RampUsed})
 }
 
 func (a *API) destinations(w http.ResponseWriter, r *http.Request) {
@@ -164,7 +203,7 @@ func (a *API) destinations(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	m, g, err := a.graphFor(r)
+	mi, g, err := a.graphFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -178,7 +217,7 @@ func (a *API) destinations(w http.ResponseWriter, r *http.Request) {
 	for i, d := range ds {
 		labels[i] = d.Label
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"map_id": m.ID, "building_name": m.Building, "version": m.Version, "destinations": ds, "labels": labels})
+	writeJSON(w, http.StatusOK, map[string]any{"map_id": mi.MapID, "building_name": mi.Building, "version": mi.Version, "destinations": ds, "labels": labels})
 }
 
 // ExitResponse answers nearest-exit-to-slot.
@@ -196,7 +235,7 @@ func (a *API) nearestExit(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	m, g, err := a.graphFor(r)
+	mi, g, err := a.graphFor(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -206,5 +245,5 @@ func (a *API) nearestExit(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ExitResponse{MapInfo: info(m), Slot: er.Slot, NearestExit: er.Exit, Distance: er.Route.Distance, Path: er.Route.Points})
+	writeJSON(w, http.StatusOK, ExitResponse{MapInfo: mi, Slot: er.Slot, NearestExit: er.Exit, Distance: er.Route.Distance, Path: er.Route.Points})
 }

@@ -2,11 +2,14 @@ package parkingapi_test
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -189,4 +192,61 @@ func TestUploadOriginalExampleImages(t *testing.T) {
 			t.Logf("%s (%dx%d): conversion %.2f ms", name, got.File.Width, got.File.Height, got.ProcessingMS)
 		})
 	}
+}
+
+// pixelFlood is a PNG of about 60 bytes whose header declares
+// 100000×100000 pixels.
+func pixelFlood() []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		_ = binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		crc := crc32.NewIEEE()
+		crc.Write([]byte(typ))
+		crc.Write(data)
+		b.WriteString(typ)
+		b.Write(data)
+		_ = binary.Write(&b, binary.BigEndian, crc.Sum32())
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], 100000)
+	binary.BigEndian.PutUint32(ihdr[4:], 100000)
+	ihdr[8], ihdr[9] = 8, 6 // 8-bit RGBA
+	chunk("IHDR", ihdr)
+	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// TestUploadAttacks: the attack catalogue's upload rows through the
+// endpoint — pixel flood refused with little memory, script extensions,
+// and a path in the file name never used.
+func TestUploadAttacks(t *testing.T) {
+	h := newHarness(t, harnessOpts{uploadRate: "100/minute"})
+	q := "building_name=Theta&level=1&grid_rows=6&grid_cols=6&dry_run=true"
+	t.Run("pixel flood", func(t *testing.T) {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		r := h.upload(opA, q, "flood.png", pixelFlood(), nil)
+		runtime.ReadMemStats(&after)
+		if r.status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 8<<20 {
+			t.Fatalf("refusing a pixel flood allocated %d bytes", grew)
+		}
+	})
+	t.Run("x.jpg.php", func(t *testing.T) {
+		if r := h.upload(opA, q, "x.jpg.php", drawMap(t, plainLevel...), nil); r.status != http.StatusUnsupportedMediaType {
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+	})
+	t.Run("path in the file name", func(t *testing.T) {
+		var got parkingapi.UploadResponse
+		mustOK(t, h.upload(opA, q, "../../etc/passwd.png", drawMap(t, plainLevel...), nil), &got)
+		if strings.ContainsAny(got.File.Name, `/\`) || got.File.Name != "passwd.png" {
+			t.Fatalf("display name %q", got.File.Name)
+		}
+	})
 }

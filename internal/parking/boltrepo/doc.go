@@ -16,9 +16,11 @@
 //
 // # Layout
 //
-// Three buckets, created by [New]: "parking.maps" (map id → JSON
-// document), "parking.maps.bybuilding" ([parking.BuildingKey] → map id)
-// and "parking.rates" (facility id → JSON table). Every write is one
+// Four buckets, created by [New]: "parking.maps" (map id → JSON
+// document), "parking.maps.versions" (map id → version, so
+// [Store.MapVersion] answers without decoding the map),
+// "parking.maps.bybuilding" ([parking.BuildingKey] → map id) and
+// "parking.rates" (facility id → JSON table). Every write is one
 // read-write transaction, committed and fsynced before the method
 // returns, so the version check, the building-name index and the
 // document always change together: of concurrent updates based on one

@@ -2,6 +2,7 @@ package boltrepo
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -18,6 +19,7 @@ const (
 	BucketMaps       = "parking.maps"
 	BucketBuildings  = "parking.maps.bybuilding"
 	BucketRates      = "parking.rates"
+	BucketVersions   = "parking.maps.versions" // map id → 8-byte big-endian version
 	fileMode         = 0o600
 	defaultLockAwait = 2 * time.Second
 )
@@ -62,7 +64,7 @@ func New(db *bbolt.DB, opts ...Option) (*Store, error) {
 		}
 	}
 	err := db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range []string{BucketMaps, BucketBuildings, BucketRates} {
+		for _, b := range []string{BucketMaps, BucketBuildings, BucketRates, BucketVersions} {
 			if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
 				return err
 			}
@@ -129,10 +131,58 @@ func (s *Store) view(ctx context.Context, fn func(tx *bbolt.Tx) error) error {
 
 func buckets(tx *bbolt.Tx) (maps, byBuilding, rates *bbolt.Bucket, err error) {
 	maps, byBuilding, rates = tx.Bucket([]byte(BucketMaps)), tx.Bucket([]byte(BucketBuildings)), tx.Bucket([]byte(BucketRates))
-	if maps == nil || byBuilding == nil || rates == nil {
+	if maps == nil || byBuilding == nil || rates == nil || tx.Bucket([]byte(BucketVersions)) == nil {
 		return nil, nil, nil, fmt.Errorf("%w: bucket missing", ErrCorrupt)
 	}
 	return maps, byBuilding, rates, nil
+}
+
+// putVersion records a map's version in the version index (nil tx bucket
+// is impossible after buckets succeeded).
+func putVersion(tx *bbolt.Tx, id string, v int64) error {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(v))
+	return tx.Bucket([]byte(BucketVersions)).Put([]byte(id), b[:])
+}
+
+// MapVersion returns the current version of a map without decoding it,
+// or [parking.ErrNotFound]. Routing uses it to reuse a cached graph.
+func (s *Store) MapVersion(ctx context.Context, id string) (int64, error) {
+	var v int64
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		if _, _, _, err := buckets(tx); err != nil {
+			return err
+		}
+		raw := tx.Bucket([]byte(BucketVersions)).Get([]byte(id))
+		if raw == nil {
+			return parking.ErrNotFound
+		}
+		if len(raw) != 8 {
+			return fmt.Errorf("%w: version of map %s", ErrCorrupt, id)
+		}
+		v = int64(binary.BigEndian.Uint64(raw))
+		return nil
+	})
+	return v, err
+}
+
+// MapIDByBuilding returns the id of the map whose building name equals
+// name case-insensitively, or [parking.ErrNotFound].
+func (s *Store) MapIDByBuilding(ctx context.Context, name string) (string, error) {
+	var id string
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		_, byB, _, err := buckets(tx)
+		if err != nil {
+			return err
+		}
+		raw := byB.Get([]byte(parking.BuildingKey(name)))
+		if raw == nil {
+			return parking.ErrNotFound
+		}
+		id = string(raw)
+		return nil
+	})
+	return id, err
 }
 
 func decodeMap(raw []byte) (*parking.Map, error) {
@@ -174,6 +224,9 @@ func (s *Store) CreateMap(ctx context.Context, m *parking.Map) (int64, error) {
 			return fmt.Errorf("%w: building %q already has a map", parking.ErrDuplicate, c.Building)
 		}
 		if err := maps.Put([]byte(c.ID), raw); err != nil {
+			return err
+		}
+		if err := putVersion(tx, c.ID, 1); err != nil {
 			return err
 		}
 		return byB.Put(key, []byte(c.ID))
@@ -304,6 +357,9 @@ func (s *Store) UpdateMap(ctx context.Context, m *parking.Map) (int64, error) {
 				return err
 			}
 		}
+		if err := putVersion(tx, c.ID, c.Version); err != nil {
+			return err
+		}
 		return maps.Put([]byte(c.ID), raw)
 	})
 	if err != nil {
@@ -331,6 +387,9 @@ func (s *Store) DeleteMap(ctx context.Context, id string, version int64) error {
 			return fmt.Errorf("%w: stored version %d, delete based on %d", parking.ErrVersionConflict, old.Version, version)
 		}
 		if err := maps.Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket([]byte(BucketVersions)).Delete([]byte(id)); err != nil {
 			return err
 		}
 		return byB.Delete([]byte(parking.BuildingKey(old.Building)))

@@ -91,3 +91,7 @@ func withID(m *parking.Map, id string) *parking.Map {
 	m.ID = id
 	return m
 }
+
+func TestMapVersioner(t *testing.T) {
+	parkingtest.RunMapVersioner(t, func(t *testing.T) parkingtest.VersionedRepository { return newStore(t) })
+}

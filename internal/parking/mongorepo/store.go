@@ -120,6 +120,62 @@ func latest(ctx context.Context, c *driver.Collection, key string) (versionDoc, 
 	return d, true, nil
 }
 
+// latestHead is latest without the document body.
+func latestHead(ctx context.Context, c *driver.Collection, key string) (versionDoc, bool, error) {
+	var d versionDoc
+	filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: key + "/"}, {Key: "$lt", Value: key + "0"}}}}
+	opts := options.FindOne().SetSort(bson.D{{Key: "_id", Value: -1}}).SetProjection(bson.D{{Key: "j", Value: 0}})
+	err := c.FindOne(ctx, filter, opts).Decode(&d)
+	if errors.Is(err, driver.ErrNoDocuments) {
+		return versionDoc{}, false, nil
+	}
+	if err != nil {
+		return versionDoc{}, false, fmt.Errorf("mongorepo: read: %w", err)
+	}
+	return d, true, nil
+}
+
+// MapVersion returns the current version of a map without transferring
+// or decoding its document, or [parking.ErrNotFound]. Routing uses it to
+// reuse a cached graph.
+func (s *Store) MapVersion(ctx context.Context, id string) (int64, error) {
+	if !parking.ValidID(id) {
+		return 0, parking.ErrNotFound
+	}
+	d, ok, err := latestHead(ctx, s.maps, id)
+	if err != nil {
+		return 0, err
+	}
+	if !ok || d.Del {
+		return 0, parking.ErrNotFound
+	}
+	return d.V, nil
+}
+
+// MapIDByBuilding returns the id of the map whose current version has the
+// building name name (case-insensitively), or [parking.ErrNotFound].
+func (s *Store) MapIDByBuilding(ctx context.Context, name string) (string, error) {
+	key := parking.BuildingKey(name)
+	var c claimDoc
+	if err := s.buildings.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&c); err != nil {
+		if errors.Is(err, driver.ErrNoDocuments) {
+			return "", parking.ErrNotFound
+		}
+		return "", fmt.Errorf("mongorepo: read claim: %w", err)
+	}
+	if !parking.ValidID(c.Map) {
+		return "", parking.ErrNotFound
+	}
+	d, ok, err := latestHead(ctx, s.maps, c.Map)
+	if err != nil {
+		return "", err
+	}
+	if !ok || d.Del || d.BKey != key {
+		return "", parking.ErrNotFound
+	}
+	return c.Map, nil
+}
+
 // trim empties the documents of versions older than v (best effort: only
 // storage is at stake).
 func trim(ctx context.Context, c *driver.Collection, key string, v int64) {

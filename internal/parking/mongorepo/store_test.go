@@ -68,3 +68,7 @@ func TestNilDatabase(t *testing.T) {
 		t.Fatal("New(nil) succeeded")
 	}
 }
+
+func TestMapVersioner(t *testing.T) {
+	parkingtest.RunMapVersioner(t, func(t *testing.T) parkingtest.VersionedRepository { return newStore(t) })
+}
