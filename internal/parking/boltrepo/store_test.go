@@ -95,3 +95,11 @@ func withID(m *parking.Map, id string) *parking.Map {
 func TestMapVersioner(t *testing.T) {
 	parkingtest.RunMapVersioner(t, func(t *testing.T) parkingtest.VersionedRepository { return newStore(t) })
 }
+
+func boltrepoOpen(tb testing.TB) (*boltrepo.Store, error) {
+	s, err := boltrepo.Open(filepath.Join(tb.TempDir(), "bench.db"))
+	if err == nil {
+		tb.Cleanup(func() { _ = s.Close() })
+	}
+	return s, err
+}

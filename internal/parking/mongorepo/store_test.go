@@ -27,7 +27,7 @@ func newStore(t *testing.T) *mongorepo.Store {
 }
 
 // newStoreWithClock is newStore with a clock, also returning the database.
-func newStoreWithClock(t *testing.T, now func() time.Time) (*mongorepo.Store, *driver.Database) {
+func newStoreWithClock(t testing.TB, now func() time.Time) (*mongorepo.Store, *driver.Database) {
 	t.Helper()
 	uri := os.Getenv(uriEnv)
 	if uri == "" {
