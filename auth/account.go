@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -274,8 +275,8 @@ func WithAppName(name string) AccountsOption {
 // driver).
 func WithDefaultRoles(roles ...Role) AccountsOption {
 	return func(a *Accounts) error {
-		if len(roles) == 0 {
-			return fmt.Errorf("%w: no default roles", ErrInvalidConfig)
+		if len(roles) == 0 || slices.Contains(roles, RoleOperator) {
+			return fmt.Errorf("%w: default roles must be non-empty and not operator (which needs a facility)", ErrInvalidConfig)
 		}
 		a.rawRoles = append([]Role(nil), roles...)
 		return nil
