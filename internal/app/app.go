@@ -217,7 +217,7 @@ func requestFields(ctx context.Context) (string, string, string) {
 	if ip.IsValid() {
 		s = ip.String()
 	}
-	return headers.RequestID(ctx), s, ""
+	return headers.RequestID(ctx), s, server.UserAgent(ctx)
 }
 
 // Prune deletes expired records from the stores that need it (the

@@ -172,6 +172,24 @@ func TestLockout(t *testing.T) {
 	}
 }
 
+// TestAuditRecordsWhoWhatWhere: the server's own audit events carry the
+// client address, user agent and request id.
+func TestAuditRecordsWhoWhatWhere(t *testing.T) {
+	s := newStack(t, nil)
+	s.do(req{method: "POST", path: "/auth/refresh", body: `{"refresh_token":"bogus"}`, remote: "198.51.100.9:1",
+		header: map[string]string{"User-Agent": "probe-agent/1.0", "X-Request-ID": "rid-42"}})
+	s.app.Audit.Close()
+	var rec map[string]any
+	for _, line := range strings.Split(s.logs.String(), "\n") {
+		if strings.Contains(line, `"auth.token_refresh"`) {
+			_ = json.Unmarshal([]byte(line), &rec)
+		}
+	}
+	if rec == nil || rec["client_ip"] != "198.51.100.9" || rec["user_agent"] != "probe-agent/1.0" || rec["request_id"] != "rid-42" || rec["outcome"] != "failure" {
+		t.Errorf("audit record %v", rec)
+	}
+}
+
 // TestCORSOrigins: only the exact configured origins get CORS headers.
 func TestCORSOrigins(t *testing.T) {
 	s := newStack(t, nil)

@@ -36,6 +36,7 @@ func (s *Server) chain(mux http.Handler) (http.Handler, error) {
 	h := api(mux)
 	h = cors.Handler(h)
 	h = sec(h)
+	h = withUserAgent(h)
 	h = s.ips.Handler(h)
 	h = s.recoverPanics(h)
 	h = envelope(h)
@@ -90,3 +91,27 @@ func (s *Server) rateRule(name, policy string, mode ratelimit.FailMode) (func(ht
 }
 
 type ruleKey struct{}
+
+type userAgentKey struct{}
+
+// withUserAgent keeps the request's User-Agent (cut to 256 bytes) in the
+// context for the audit trail.
+func withUserAgent(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ua := r.UserAgent()
+		if ua == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if len(ua) > maxUserAgent {
+			ua = ua[:maxUserAgent]
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userAgentKey{}, ua)))
+	})
+}
+
+// UserAgent returns the User-Agent the server stored in ctx, or "".
+func UserAgent(ctx context.Context) string {
+	ua, _ := ctx.Value(userAgentKey{}).(string)
+	return ua
+}
