@@ -99,6 +99,10 @@ const (
 	DefaultOTPTTL = 10 * time.Minute
 	// DefaultOTPMaxTries is how many times one code may be tried.
 	DefaultOTPMaxTries = 5
+	// DefaultOTPDailyTries caps the code tries per purpose and address in
+	// 24 hours, across every code issued: a guesser gets at most this many
+	// of the 10^6 values a day.
+	DefaultOTPDailyTries = 30
 	// DefaultPendingTTL is how long a registration waits for its code.
 	DefaultPendingTTL = time.Hour
 	// DefaultResetTTL is how long a password-reset link is valid.

@@ -104,6 +104,17 @@ func (a *Accounts) checkOTP(ctx context.Context, purpose OTPPurpose, subject, bi
 		// from a malformed code than from a wrong one.
 		code = "??????"
 	}
+	// Beyond the 5 tries of one code, cap the tries per purpose and
+	// address over a day, whatever codes were issued meanwhile: otherwise
+	// re-registering (or re-requesting a reset) every few minutes would
+	// give a guesser thousands of tries a day.
+	st, err := a.attempts.Reserve(ctx, "otp:"+string(purpose)+":"+subject, DefaultOTPDailyTries, 24*time.Hour, now)
+	if err != nil {
+		return fmt.Errorf("auth: check code: %w", err)
+	}
+	if !st.Allowed {
+		return ErrInvalidCode
+	}
 	o, err := a.otps.Try(ctx, purpose, subject, now)
 	switch {
 	case errors.Is(err, ErrOTPNotFound), errors.Is(err, ErrOTPExhausted):

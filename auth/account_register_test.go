@@ -304,6 +304,36 @@ func TestOTPAttacks(t *testing.T) {
 			t.Fatalf("right code after 6 malformed ones: %v", err)
 		}
 	})
+	t.Run("at most 30 tries a day per address across codes", func(t *testing.T) {
+		e := newAccEnv(t)
+		var reg auth.Registration
+		for i := range 30 {
+			if i%5 == 0 { // each code allows 5 tries: register again for a new one
+				e.clock.Advance(4 * time.Minute)
+				var err error
+				if reg, err = e.acc.Register(ctx, alice, ip1); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_ = verify(e, reg, "000000")
+		}
+		e.clock.Advance(4 * time.Minute)
+		reg, err := e.acc.Register(ctx, alice, ip1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := e.lastCode(t, "alice@example.com", auth.MailVerifyCode)
+		if err := verify(e, reg, code); !errors.Is(err, auth.ErrInvalidCode) {
+			t.Fatalf("31st try of the day with a fresh right code: %v", err)
+		}
+		e.clock.Advance(24 * time.Hour)
+		if reg, err = e.acc.Register(ctx, alice, ip1); err != nil {
+			t.Fatal(err)
+		}
+		if err := verify(e, reg, e.lastCode(t, "alice@example.com", auth.MailVerifyCode)); err != nil {
+			t.Fatalf("next day: %v", err)
+		}
+	})
 	t.Run("single use", func(t *testing.T) {
 		e, reg, code := setup(t)
 		if err := verify(e, reg, code); err != nil {

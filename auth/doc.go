@@ -265,7 +265,9 @@
 // email, ticket and code, expire after 10 minutes, allow 5 tries and are
 // single use: [OTPStore.Try] reserves a try atomically, the hash is compared
 // in constant time, and [OTPStore.Consume] deletes the code only if it is
-// still the one compared, so of parallel right guesses one wins. A code of
+// still the one compared, so of parallel right guesses one wins. Across
+// codes, an address gets at most 30 tries per purpose a day
+// ([DefaultOTPDailyTries]), however often new codes are requested. A code of
 // one purpose (registration, reset) never passes for another. Resends are
 // throttled per address (5 emails per 15 minutes, 30 s apart).
 //
