@@ -74,7 +74,7 @@ func TestMountedInReferenceServer(t *testing.T) {
 	}
 	for target, want := range map[string]int{
 		"/pathfinding/nearest-exit-to-slot?slot_id=1A&map_id=999999": http.StatusUnauthorized, // no token
-		"/parking/no-such-route": http.StatusNotFound,
+		"/parking/no-such-route":                                     http.StatusNotFound,
 	} {
 		r := do(target, "")
 		if r.status != want {
