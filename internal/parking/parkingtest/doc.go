@@ -19,6 +19,8 @@
 // optimistic version protocol, case-insensitive exact building lookup
 // (never by substring), facility filtering and, under -race, that of many
 // concurrent updates based on one version exactly one wins.
+// Repositories with the optional [parking.MapVersioner] ability also run
+// [RunMapVersioner].
 //
 // # Generated maps
 //
