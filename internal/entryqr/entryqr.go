@@ -17,10 +17,10 @@ import (
 
 // Format limits.
 const (
-	Prefix      = "AS1."           // version tag of the code format
-	MinKeyLen   = 32               // bytes of HMAC-SHA256 key
-	MaxCodeLen  = 1024             // bytes of code accepted by Verify
-	MaxFieldLen = 100              // bytes of building or entrance id
+	Prefix      = "AS1." // version tag of the code format
+	MinKeyLen   = 32     // bytes of HMAC-SHA256 key
+	MaxCodeLen  = 1024   // bytes of code accepted by Verify
+	MaxFieldLen = 100    // bytes of building or entrance id
 	DefaultTTL  = 90 * 24 * time.Hour
 	MaxTTL      = 2 * 365 * 24 * time.Hour
 	macLen      = sha256.Size
@@ -210,4 +210,3 @@ func PNG(code string, size int) ([]byte, error) {
 	}
 	return png, nil
 }
-

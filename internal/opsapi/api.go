@@ -193,9 +193,9 @@ type Access string
 
 // Access levels of [Routes].
 const (
-	Public         Access = "public"         // anyone
-	Authenticated  Access = "authenticated"  // a token holding Permission globally
-	FacilityScoped Access = "facility"       // Permission in the facility the request names (operators of it; admins)
+	Public         Access = "public"        // anyone
+	Authenticated  Access = "authenticated" // a token holding Permission globally
+	FacilityScoped Access = "facility"      // Permission in the facility the request names (operators of it; admins)
 )
 
 // Route describes one endpoint.

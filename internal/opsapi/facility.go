@@ -89,10 +89,9 @@ func buildingFacility(a *api, r *http.Request) (string, *apiError) {
 // occupancy is the live state of a building: the slots its active
 // sessions hold, and the map's own statuses (operator overrides).
 type occupancy struct {
-	m      *parking.Map
-	held   map[string]bool // session.SlotKey → held by an active session
-	byRef  map[string]session.Session
-	counts map[string]int
+	m     *parking.Map
+	held  map[string]bool // session.SlotKey → held by an active session
+	byRef map[string]session.Session
 }
 
 func (a *api) occupancyOf(ctx context.Context, m *parking.Map) (*occupancy, error) {

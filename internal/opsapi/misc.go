@@ -273,4 +273,3 @@ func (a *api) clearEmissions(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"deleted_count": n})
 }
-

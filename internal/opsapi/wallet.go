@@ -67,9 +67,9 @@ func walletErr(err error) *apiError {
 		return notFound("Not found")
 	case errors.Is(err, wallet.ErrInvalid):
 		return badRequest("invalid_request", err.Error())
-	case errors.Is(err, wallet.ErrCardDetails), errors.Is(err, wallet.ErrCardDigits), errors.Is(err, wallet.ErrCardInvalid),
-		errors.Is(err, wallet.ErrCardExpired), errors.Is(err, wallet.ErrCVV), errors.Is(err, wallet.ErrHolder):
-		return badRequest("invalid_card", err.Error())
+	}
+	if msg := wallet.CardMessage(err); msg != "" {
+		return badRequest("invalid_card", msg)
 	}
 	return nil
 }

@@ -21,28 +21,43 @@ var (
 	// ErrNotPending reports a settlement of a transaction that is not a
 	// pending payment ("Pending transaction not found").
 	ErrNotPending = errors.New("wallet: pending transaction not found")
-	// ErrInconsistent reports a MongoDB movement whose decision fell out
-	// of the wallet's decision window before it was finalised; it needs
-	// an operator's attention and is never expected in practice.
-	ErrInconsistent = errors.New("wallet: movement state lost")
-
 	// ErrCardDetails reports a card without number, expiry, CVV or holder.
-	ErrCardDetails = errors.New("Card details required: card number, expiry month, expiry year, CVV and cardholder name")
+	ErrCardDetails = errors.New("wallet: card details required")
 	// ErrCardDigits reports a card number with characters other than
 	// digits, spaces and hyphens.
-	ErrCardDigits = errors.New("Card number must contain only digits")
+	ErrCardDigits = errors.New("wallet: card number must contain only digits")
 	// ErrCardInvalid reports a card failing the length, brand or Luhn
 	// checks.
-	ErrCardInvalid = errors.New("Invalid card, please check you have entered the correct details.")
+	ErrCardInvalid = errors.New("wallet: invalid card")
 	// ErrCardExpired reports a malformed or past expiry.
-	ErrCardExpired = errors.New("Card has expired. Please use a valid card.")
+	ErrCardExpired = errors.New("wallet: card has expired")
 	// ErrCVV reports a CVV that is not 3 or 4 digits.
-	ErrCVV = errors.New("CVV must be 3 or 4 digits")
+	ErrCVV = errors.New("wallet: CVV must be 3 or 4 digits")
 	// ErrHolder reports a cardholder name that is empty, longer than 100
 	// characters or holds control characters.
-	ErrHolder = errors.New("Cardholder name must be 1 to 100 characters")
+	ErrHolder = errors.New("wallet: cardholder name must be 1 to 100 characters")
 )
 
 // ErrContention reports a MongoDB decision that lost the race for the
 // next wallet version [MaxAttempts] times.
 var ErrContention = errors.New("wallet: too much contention on one wallet")
+
+// CardMessage returns the original application's user-facing message for
+// a card validation error (domain spec §7), or "" for other errors.
+func CardMessage(err error) string {
+	switch {
+	case errors.Is(err, ErrCardDetails):
+		return "Card details required: card number, expiry month, expiry year, CVV and cardholder name"
+	case errors.Is(err, ErrCardDigits):
+		return "Card number must contain only digits"
+	case errors.Is(err, ErrCardInvalid):
+		return "Invalid card, please check you have entered the correct details."
+	case errors.Is(err, ErrCardExpired):
+		return "Card has expired. Please use a valid card."
+	case errors.Is(err, ErrCVV):
+		return "CVV must be 3 or 4 digits"
+	case errors.Is(err, ErrHolder):
+		return "Cardholder name must be 1 to 100 characters"
+	}
+	return ""
+}

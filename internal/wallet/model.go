@@ -14,11 +14,11 @@ const Currency = "AUD"
 
 // Limits on amounts, in cents.
 const (
-	MaxTopUpCents   = 100_000         // $1,000 per top-up, as the original
-	MaxAmountCents  = 10_000_000      // $100,000, any single movement
-	MaxBalanceCents = 10_000_000_000// $100M, far from int64 overflow
-	MaxKeyLen       = 128             // idempotency key bytes
-	MaxTextLen      = 200             // description, ids carried as metadata
+	MaxTopUpCents   = 100_000        // $1,000 per top-up, as the original
+	MaxAmountCents  = 10_000_000     // $100,000, any single movement
+	MaxBalanceCents = 10_000_000_000 // $100M, far from int64 overflow
+	MaxKeyLen       = 128            // idempotency key bytes
+	MaxTextLen      = 200            // description, ids carried as metadata
 )
 
 // Kind is what a movement is for.

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	bbolt "go.etcd.io/bbolt"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-	bbolt "go.etcd.io/bbolt"
 
 	"github.com/autospot/autospot/internal/wallet"
 	"github.com/autospot/autospot/internal/wallet/wallettest"

@@ -228,7 +228,7 @@ func testMethods(t *testing.T, r wallet.Repository) {
 	ctx := context.Background()
 	mk := func(id string, def bool, i int) wallet.PaymentMethod {
 		return wallet.PaymentMethod{ID: id, DriverID: "d", Type: wallet.CreditCard, Label: "card " + id,
-			Card: wallet.Card{Brand: "visa", LastFour: "1111", ExpMonth: "12", ExpYear: "2030", Holder: "A B"},
+			Card:    wallet.Card{Brand: "visa", LastFour: "1111", ExpMonth: "12", ExpYear: "2030", Holder: "A B"},
 			Default: def, CreatedAt: at(i), UpdatedAt: at(i)}
 	}
 	for i, id := range []string{"a", "b"} {
