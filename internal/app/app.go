@@ -171,11 +171,15 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	})
 	a.Provisioner = &accounts.Provisioner{Users: st.users, Hasher: hasher, Policy: &policy, Now: o.Now}
 
+	pm, err := parkingMount(ctx, st.parking, o.Now)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := server.New(server.Deps{
 		Config: cfg, Logger: o.Logger, Audit: lg, AuditStore: st.trail, AuditChain: chain,
 		Tokens: tokens, RBAC: auth.DefaultRBAC(), Users: st.users, Accounts: acc, Provisioner: a.Provisioner,
 		Profiles: profiles, RateStore: st.rates, IPs: ips, Ready: st.ready, Registry: a.Registry, Now: o.Now,
-		Version: o.Version, EMFOutput: o.Stdout, Mounts: o.Mounts,
+		Version: o.Version, EMFOutput: o.Stdout, Mounts: append([]server.Mount{pm}, o.Mounts...),
 	})
 	if err != nil {
 		return nil, err

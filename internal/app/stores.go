@@ -33,6 +33,7 @@ type stores struct {
 	trail    audit.Store
 	profiles profile.Store
 	rates    ratelimit.Store
+	parking  parkingRepo
 	ready    []server.ReadyCheck
 }
 
@@ -55,6 +56,9 @@ func (a *App) openStores(ctx context.Context, cfg config.Config, o Options) (sto
 		st.users, st.refresh, st.revoke, st.trail = ms.UserStore(), ms.RefreshStore(), ms.RevocationStore(), ms.AuditStore()
 		st.pending, st.otps, st.attempts, st.resets = ms.PendingStore(), ms.OTPStore(), ms.AttemptStore(), ms.ResetStore()
 		st.profiles = profile.NewMongoStore(ms.Database())
+		if st.parking, err = openParkingMongo(ctx, ms); err != nil {
+			return st, err
+		}
 		a.pruners = append(a.pruners, func(ctx context.Context, now time.Time) error { _, err := ms.Prune(ctx, now); return err })
 		st.ready = append(st.ready, server.ReadyCheck{Name: "mongodb", Check: func(ctx context.Context) error {
 			return ms.Database().Client().Ping(ctx, nil)
@@ -77,6 +81,9 @@ func (a *App) openStores(ctx context.Context, cfg config.Config, o Options) (sto
 		}
 		a.closers = append(a.closers, ps.Close)
 		st.profiles = ps
+		if st.parking, err = a.openParkingBolt(cfg.DataDir); err != nil {
+			return st, err
+		}
 	}
 	if cfg.RedisURL != "" {
 		rs, err := sredis.Open(cfg.RedisURL)

@@ -4,20 +4,18 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/autospot/autospot/auth"
 	"github.com/autospot/autospot/internal/app"
 	"github.com/autospot/autospot/internal/config"
-	"github.com/autospot/autospot/internal/parking/boltrepo"
 	"github.com/autospot/autospot/internal/parkingapi"
-	"github.com/autospot/autospot/internal/server"
 )
 
-// TestMountedInReferenceServer mounts the API in the reference server the
-// way the report tells the server to (server.Mount), and checks it behind
+// TestMountedInReferenceServer opens the reference server (internal/app,
+// which mounts this API over the embedded bolt store and seeds the example
+// map) and checks the API behind
 // the server's whole chain: its tokens, its error envelope (request_id on
 // the auth middleware's 401 and on the mux's 404), its body limit.
 func TestMountedInReferenceServer(t *testing.T) {
@@ -31,23 +29,8 @@ func TestMountedInReferenceServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	repo, err := boltrepo.Open(filepath.Join(dir, "parking.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = repo.Close() })
 	ctx := context.Background()
-	if err := parkingapi.Seed(ctx, repo, repo); err != nil {
-		t.Fatal(err)
-	}
-	mount := func(mux *http.ServeMux, env server.MountEnv) error {
-		_, err := parkingapi.Register(mux, parkingapi.Deps{
-			Maps: repo, Rates: repo,
-			Authenticate: env.Authenticate, RBAC: env.RBAC, Limiter: env.Limiter, Logger: env.Logger,
-		})
-		return err
-	}
-	a, err := app.Open(ctx, cfg, app.Options{Stdout: &strings.Builder{}, Mounts: []server.Mount{mount}})
+	a, err := app.Open(ctx, cfg, app.Options{Stdout: &strings.Builder{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,5 +64,17 @@ func TestMountedInReferenceServer(t *testing.T) {
 			t.Fatalf("%s: %d %s", target, r.status, r.body)
 		}
 		r.errorBody(t) // request_id added by the server's envelope
+	}
+	// Mounting must not turn wrong-method requests into 404s, neither on
+	// the mounted routes nor on the server's own.
+	for _, target := range []string{"/pathfinding/nearest-exit-to-slot", "/api/health"} {
+		req := httptest.NewRequest(http.MethodDelete, target, nil)
+		req.RemoteAddr = "192.0.2.10:1234"
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") == "" {
+			t.Fatalf("DELETE %s: %d (Allow %q) %s", target, rec.Code, rec.Header().Get("Allow"), rec.Body)
+		}
+		response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}.errorBody(t)
 	}
 }

@@ -111,9 +111,41 @@ func (s *Server) routes(reg *prometheus.Registry) (http.Handler, error) {
 				return nil, err
 			}
 		}
-		mux.Handle("/", headers.LimitBody(s.cfg.MaxUploadBytes)(recordPattern(sub)))
+		return dispatch(recordPattern(mux), sub, headers.LimitBody(s.cfg.MaxUploadBytes)(recordPattern(sub))), nil
 	}
 	return recordPattern(mux), nil
+}
+
+// dispatch sends a request to the mounted APIs' router when one of its
+// patterns matches the path (for any method, so that it answers 405 with
+// its Allow header), and to the server's own router otherwise (which
+// answers 404 and its own 405s). A catch-all "/" on the main router would
+// turn every wrong-method request to the server's own routes into a 404.
+func dispatch(main http.Handler, sub *http.ServeMux, mounted http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if mountedPath(sub, r) {
+			mounted.ServeHTTP(w, r)
+			return
+		}
+		main.ServeHTTP(w, r)
+	})
+}
+
+// mountedPath reports whether a mounted pattern matches r's path. When r's
+// own method matches none, the usual methods are tried, to tell a mounted
+// path with the wrong method from an unknown path.
+func mountedPath(sub *http.ServeMux, r *http.Request) bool {
+	if _, p := sub.Handler(r); p != "" {
+		return true
+	}
+	probe := *r
+	for _, m := range [...]string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe.Method = m
+		if _, p := sub.Handler(&probe); p != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // recordPattern tells the metrics middleware which pattern of mux a
