@@ -15,175 +15,179 @@ import (
 // facility's rates: Westfield Sydney, Monday 2024-01-15 08:00, 2 h →
 // 12.00 + 2.40 peak = 14.40 (domain spec §5), paid from the wallet.
 func TestEndComputesFareAndPays(t *testing.T) {
-	h := newHarness(t)
-	h.topUp("alice", 5000)
-	s := h.must(h.do("alice", "POST", "/session/start", map[string]any{"qr_code": h.code("E1"), "vehicle_id": "ABC-123"}), 201).json(t)
-	sess := s["session"].(map[string]any)
-	if sess["slot"].(map[string]any)["slot_id"] != "1B" || s["route"].(map[string]any)["distance"].(float64) != 2.0 {
-		t.Fatalf("start %v", s)
-	}
-	h.must(h.do("alice", "POST", "/session/start", map[string]any{"qr_code": h.code("E1"), "vehicle_id": "XYZ"}), 409)
-	active := h.must(h.do("alice", "GET", "/session/active", nil), 200).json(t)
-	if active["session"].(map[string]any)["vehicle_id"] != "ABC123" {
-		t.Fatalf("active %v", active)
-	}
-	h.clk.Add(2 * time.Hour)
-	// The client cannot name an amount: unknown fields are refused.
-	h.must(h.do("alice", "POST", "/session/end", map[string]any{"amount": 1}), 400)
-	end := h.must(h.do("alice", "POST", "/session/end", map[string]any{"exit_id": "X1"}), 200).json(t)
-	fare := end["fare"].(map[string]any)
-	if fare["total_cents"].(float64) != 1440 || fare["total"] != "14.40" {
-		t.Fatalf("fare %v", fare)
-	}
-	if p := end["payment"].(map[string]any); p["status"] != "paid" {
-		t.Fatalf("payment %v", p)
-	}
-	if b := h.balance("alice"); b != 5000-1440 {
-		t.Fatalf("balance %d", b)
-	}
-	// Journey E1 → 1B (2.0) → X1, against the dynamic baseline.
-	em := end["emissions"].(map[string]any)
-	est := em["estimate"].(map[string]any)
-	if est["calculation_method"] != "dynamic" || est["route_distance"].(float64) <= 2.0 {
-		t.Fatalf("emissions %v", em)
-	}
-	h.must(h.do("alice", "POST", "/session/end", map[string]any{}), 404)
-	// Paying again is refused; the one obligation is paid.
-	sid := end["session"].(map[string]any)["session_id"].(string)
-	h.must(h.do("alice", "POST", "/wallet/pay-parking", map[string]any{"session_id": sid}), 409)
-	hist := h.must(h.do("alice", "GET", "/session/history?limit=5", nil), 200).json(t)
-	if hist["total_sessions"].(float64) != 1 {
-		t.Fatalf("history %v", hist)
-	}
-	got := hist["sessions"].([]any)[0].(map[string]any)
-	if got["payment_status"] != "paid" || got["fare_cents"].(float64) != 1440 || got["exit_id"] != "X1" {
-		t.Fatalf("stored session %v", got)
-	}
-	h.must(h.do("alice", "GET", "/session/history?limit=101", nil), 422)
+	eachBackend(t, func(t *testing.T, h *harness) {
+		h.topUp("alice", 5000)
+		s := h.must(h.do("alice", "POST", "/session/start", map[string]any{"qr_code": h.code("E1"), "vehicle_id": "ABC-123"}), 201).json(t)
+		sess := s["session"].(map[string]any)
+		if sess["slot"].(map[string]any)["slot_id"] != "1B" || s["route"].(map[string]any)["distance"].(float64) != 2.0 {
+			t.Fatalf("start %v", s)
+		}
+		h.must(h.do("alice", "POST", "/session/start", map[string]any{"qr_code": h.code("E1"), "vehicle_id": "XYZ"}), 409)
+		active := h.must(h.do("alice", "GET", "/session/active", nil), 200).json(t)
+		if active["session"].(map[string]any)["vehicle_id"] != "ABC123" {
+			t.Fatalf("active %v", active)
+		}
+		h.clk.Add(2 * time.Hour)
+		// The client cannot name an amount: unknown fields are refused.
+		h.must(h.do("alice", "POST", "/session/end", map[string]any{"amount": 1}), 400)
+		end := h.must(h.do("alice", "POST", "/session/end", map[string]any{"exit_id": "X1"}), 200).json(t)
+		fare := end["fare"].(map[string]any)
+		if fare["total_cents"].(float64) != 1440 || fare["total"] != "14.40" {
+			t.Fatalf("fare %v", fare)
+		}
+		if p := end["payment"].(map[string]any); p["status"] != "paid" {
+			t.Fatalf("payment %v", p)
+		}
+		if b := h.balance("alice"); b != 5000-1440 {
+			t.Fatalf("balance %d", b)
+		}
+		// Journey E1 → 1B (2.0) → X1, against the dynamic baseline.
+		em := end["emissions"].(map[string]any)
+		est := em["estimate"].(map[string]any)
+		if est["calculation_method"] != "dynamic" || est["route_distance"].(float64) <= 2.0 {
+			t.Fatalf("emissions %v", em)
+		}
+		h.must(h.do("alice", "POST", "/session/end", map[string]any{}), 404)
+		// Paying again is refused; the one obligation is paid.
+		sid := end["session"].(map[string]any)["session_id"].(string)
+		h.must(h.do("alice", "POST", "/wallet/pay-parking", map[string]any{"session_id": sid}), 409)
+		hist := h.must(h.do("alice", "GET", "/session/history?limit=5", nil), 200).json(t)
+		if hist["total_sessions"].(float64) != 1 {
+			t.Fatalf("history %v", hist)
+		}
+		got := hist["sessions"].([]any)[0].(map[string]any)
+		if got["payment_status"] != "paid" || got["fare_cents"].(float64) != 1440 || got["exit_id"] != "X1" {
+			t.Fatalf("stored session %v", got)
+		}
+		h.must(h.do("alice", "GET", "/session/history?limit=101", nil), 422)
+	})
 }
 
 // A short balance leaves the fare pending; basic drivers may have one
 // pending payment, premium three.
 func TestPayLaterLimits(t *testing.T) {
-	h := newHarness(t)
-	h.topUp("alice", 100)
-	ride := func(vehicle, payment string) (int, map[string]any) {
-		h.must(h.do("alice", "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": vehicle}), 201)
-		h.clk.Add(time.Hour)
-		r := h.do("alice", "POST", "/session/end", map[string]any{"payment": payment})
-		if r.Status == 200 {
-			return 200, r.json(t)
+	eachBackend(t, func(t *testing.T, h *harness) {
+		h.topUp("alice", 100)
+		ride := func(vehicle, payment string) (int, map[string]any) {
+			h.must(h.do("alice", "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": vehicle}), 201)
+			h.clk.Add(time.Hour)
+			r := h.do("alice", "POST", "/session/end", map[string]any{"payment": payment})
+			if r.Status == 200 {
+				return 200, r.json(t)
+			}
+			// Not ended: end it paying from the wallet.
+			h.must(h.do("alice", "POST", "/session/end", map[string]any{}), 200)
+			return r.Status, nil
 		}
-		// Not ended: end it paying from the wallet.
-		h.must(h.do("alice", "POST", "/session/end", map[string]any{}), 200)
-		return r.Status, nil
-	}
-	st, end := ride("A1", "wallet")
-	if st != 200 || end["payment"].(map[string]any)["status"] != "pending" {
-		t.Fatalf("short balance: %v", end)
-	}
-	if b := h.balance("alice"); b != 100 {
-		t.Fatalf("balance moved: %d", b)
-	}
-	if st, _ := ride("A2", "later"); st != 409 {
-		t.Fatalf("second pending for a basic driver: %d", st)
-	}
-	pend := h.must(h.do("alice", "GET", "/wallet/pending-payments", nil), 200).json(t)["pending_payments"].([]any)
-	if len(pend) != 2 { // the first, and the refused pay-later's session paid-or-pending from the wallet
-		t.Fatalf("pending %d", len(pend))
-	}
-	// Settle one by a one-off card (card data in the body, never stored).
-	id := pend[0].(map[string]any)["transaction_id"].(string)
-	bad := h.do("alice", "POST", "/wallet/pending-payments/"+id+"/pay", map[string]any{"method": "card", "card": map[string]any{"card_number": "4111 1111 1111 1112", "expiry_month": "12", "expiry_year": "2030", "cvv": "123", "cardholder_name": "A"}})
-	if bad.Status != 400 || !strings.Contains(string(bad.Body), "Invalid card") {
-		t.Fatalf("Luhn failure: %d %s", bad.Status, bad.Body)
-	}
-	ok := h.must(h.do("alice", "POST", "/wallet/pending-payments/"+id+"/pay", map[string]any{"method": "card", "card": map[string]any{"card_number": visa, "expiry_month": "12", "expiry_year": "2030", "cvv": "123", "cardholder_name": "A"}}), 200)
-	if strings.Contains(string(ok.Body), "4111111111111111") || strings.Contains(string(ok.Body), "123\"") {
-		t.Fatalf("card data echoed: %s", ok.Body)
-	}
-	// Premium allows three.
-	h.topUp("alice", 10_000)
-	for _, p := range pend[1:] {
-		h.must(h.do("alice", "POST", "/wallet/pending-payments/"+p.(map[string]any)["transaction_id"].(string)+"/pay", map[string]any{"method": "wallet"}), 200)
-	}
-	h.must(h.do("alice", "POST", "/subscription/upgrade", nil), 200)
-	for i := 0; i < 3; i++ {
-		if st, _ := ride(fmt.Sprint("P", i), "later"); st != 200 {
-			t.Fatalf("premium pay-later %d: %d", i, st)
+		st, end := ride("A1", "wallet")
+		if st != 200 || end["payment"].(map[string]any)["status"] != "pending" {
+			t.Fatalf("short balance: %v", end)
 		}
-	}
-	if st, _ := ride("P9", "later"); st != 409 {
-		t.Fatalf("fourth pending for premium: %d", st)
-	}
+		if b := h.balance("alice"); b != 100 {
+			t.Fatalf("balance moved: %d", b)
+		}
+		if st, _ := ride("A2", "later"); st != 409 {
+			t.Fatalf("second pending for a basic driver: %d", st)
+		}
+		pend := h.must(h.do("alice", "GET", "/wallet/pending-payments", nil), 200).json(t)["pending_payments"].([]any)
+		if len(pend) != 2 { // the first, and the refused pay-later's session paid-or-pending from the wallet
+			t.Fatalf("pending %d", len(pend))
+		}
+		// Settle one by a one-off card (card data in the body, never stored).
+		id := pend[0].(map[string]any)["transaction_id"].(string)
+		bad := h.do("alice", "POST", "/wallet/pending-payments/"+id+"/pay", map[string]any{"method": "card", "card": map[string]any{"card_number": "4111 1111 1111 1112", "expiry_month": "12", "expiry_year": "2030", "cvv": "123", "cardholder_name": "A"}})
+		if bad.Status != 400 || !strings.Contains(string(bad.Body), "Invalid card") {
+			t.Fatalf("Luhn failure: %d %s", bad.Status, bad.Body)
+		}
+		ok := h.must(h.do("alice", "POST", "/wallet/pending-payments/"+id+"/pay", map[string]any{"method": "card", "card": map[string]any{"card_number": visa, "expiry_month": "12", "expiry_year": "2030", "cvv": "123", "cardholder_name": "A"}}), 200)
+		if strings.Contains(string(ok.Body), "4111111111111111") || strings.Contains(string(ok.Body), "123\"") {
+			t.Fatalf("card data echoed: %s", ok.Body)
+		}
+		// Premium allows three.
+		h.topUp("alice", 10_000)
+		for _, p := range pend[1:] {
+			h.must(h.do("alice", "POST", "/wallet/pending-payments/"+p.(map[string]any)["transaction_id"].(string)+"/pay", map[string]any{"method": "wallet"}), 200)
+		}
+		h.must(h.do("alice", "POST", "/subscription/upgrade", nil), 200)
+		for i := 0; i < 3; i++ {
+			if st, _ := ride(fmt.Sprint("P", i), "later"); st != 200 {
+				t.Fatalf("premium pay-later %d: %d", i, st)
+			}
+		}
+		if st, _ := ride("P9", "later"); st != 409 {
+			t.Fatalf("fourth pending for premium: %d", st)
+		}
+	})
 }
 
 func TestPremiumChoosesSlot(t *testing.T) {
-	h := newHarness(t)
-	choose := map[string]any{"building": building, "entrance_id": "E1", "slot_id": "2C", "vehicle_id": "C1"}
-	r := h.must(h.do("alice", "POST", "/session/start", choose), 403)
-	if !strings.Contains(string(r.Body), "premium") {
-		t.Fatalf("%s", r.Body)
-	}
-	h.topUp("alice", 1999)
-	h.must(h.do("alice", "POST", "/subscription/upgrade", nil), 400)
-	h.topUp("alice", 1)
-	h.must(h.do("alice", "POST", "/subscription/upgrade", nil), 200)
-	h.must(h.do("alice", "POST", "/subscription/upgrade", nil), 400)
-	st := h.must(h.do("alice", "GET", "/subscription/status", nil), 200).json(t)
-	if st["subscription_plan"] != "premium" || st["days_remaining"].(float64) != 30 {
-		t.Fatalf("status %v", st)
-	}
-	s := h.must(h.do("alice", "POST", "/session/start", choose), 201).json(t)
-	if s["session"].(map[string]any)["slot"].(map[string]any)["level"].(float64) != 2 || s["route"] == nil {
-		t.Fatalf("chosen %v", s)
-	}
-	h.clk.Add(31 * 24 * time.Hour)
-	h.tok["alice"] = h.driverToken("u-alice") // the first token has expired
-	st = h.must(h.do("alice", "GET", "/subscription/status", nil), 200).json(t)
-	if st["status"] != "expired" || st["subscription_plan"] != "basic" {
-		t.Fatalf("after 31 days %v", st)
-	}
+	eachBackend(t, func(t *testing.T, h *harness) {
+		choose := map[string]any{"building": building, "entrance_id": "E1", "slot_id": "2C", "vehicle_id": "C1"}
+		r := h.must(h.do("alice", "POST", "/session/start", choose), 403)
+		if !strings.Contains(string(r.Body), "premium") {
+			t.Fatalf("%s", r.Body)
+		}
+		h.topUp("alice", 1999)
+		h.must(h.do("alice", "POST", "/subscription/upgrade", nil), 400)
+		h.topUp("alice", 1)
+		h.must(h.do("alice", "POST", "/subscription/upgrade", nil), 200)
+		h.must(h.do("alice", "POST", "/subscription/upgrade", nil), 400)
+		st := h.must(h.do("alice", "GET", "/subscription/status", nil), 200).json(t)
+		if st["subscription_plan"] != "premium" || st["days_remaining"].(float64) != 30 {
+			t.Fatalf("status %v", st)
+		}
+		s := h.must(h.do("alice", "POST", "/session/start", choose), 201).json(t)
+		if s["session"].(map[string]any)["slot"].(map[string]any)["level"].(float64) != 2 || s["route"] == nil {
+			t.Fatalf("chosen %v", s)
+		}
+		h.clk.Add(31 * 24 * time.Hour)
+		h.tok["alice"] = h.driverToken("u-alice") // the first token has expired
+		st = h.must(h.do("alice", "GET", "/subscription/status", nil), 200).json(t)
+		if st["status"] != "expired" || st["subscription_plan"] != "basic" {
+			t.Fatalf("after 31 days %v", st)
+		}
+	})
 }
 
 // Two drivers claiming one slot at once: one wins. Ten basic drivers at
 // one entrance at once get distinct slots until the park is full.
 func TestConcurrentStarts(t *testing.T) {
-	h := newHarness(t)
-	var wg sync.WaitGroup
-	statuses := make([]int, 10)
-	slots := make([]string, 10)
-	for i := range 10 {
-		tok := "tok:" + h.driverToken(fmt.Sprint("d", i))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := h.do(tok, "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": fmt.Sprint("V", i)})
-			statuses[i] = r.Status
-			if r.Status == 201 {
-				slots[i] = r.json(t)["session"].(map[string]any)["slot"].(map[string]any)["slot_id"].(string)
-			}
-		}()
-	}
-	wg.Wait()
-	seen := map[string]bool{}
-	won := 0
-	for i, st := range statuses {
-		switch st {
-		case 201:
-			won++
-			if seen[slots[i]] {
-				t.Fatalf("slot %s given twice", slots[i])
-			}
-			seen[slots[i]] = true
-		case 409:
-		default:
-			t.Fatalf("status %d", st)
+	eachBackend(t, func(t *testing.T, h *harness) {
+		var wg sync.WaitGroup
+		statuses := make([]int, 10)
+		slots := make([]string, 10)
+		for i := range 10 {
+			tok := "tok:" + h.driverToken(fmt.Sprint("d", i))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := h.do(tok, "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": fmt.Sprint("V", i)})
+				statuses[i] = r.Status
+				if r.Status == 201 {
+					slots[i] = r.json(t)["session"].(map[string]any)["slot"].(map[string]any)["slot_id"].(string)
+				}
+			}()
 		}
-	}
-	if won != 8 {
-		t.Fatalf("%d sessions on 8 slots", won)
-	}
+		wg.Wait()
+		seen := map[string]bool{}
+		won := 0
+		for i, st := range statuses {
+			switch st {
+			case 201:
+				won++
+				if seen[slots[i]] {
+					t.Fatalf("slot %s given twice", slots[i])
+				}
+				seen[slots[i]] = true
+			case 409:
+			default:
+				t.Fatalf("status %d", st)
+			}
+		}
+		if won != 8 {
+			t.Fatalf("%d sessions on 8 slots", won)
+		}
+	})
 }
 
 func TestQRCodes(t *testing.T) {

@@ -4,13 +4,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	bbolt "go.etcd.io/bbolt"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/autospot/autospot/auth"
 	"github.com/autospot/autospot/internal/emissions"
@@ -40,15 +49,14 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type harness struct {
-	t       *testing.T
-	srv     *httptest.Server
-	clk     *clock
-	tokens  *auth.Service
-	wallets *wallet.Memory
-	maps    *parking.MemoryStore
-	qr      *entryqr.Signer
-	hub     *live.Local
-	tok     map[string]string // principal → access token
+	t      *testing.T
+	srv    *httptest.Server
+	clk    *clock
+	tokens *auth.Service
+	maps   *parking.MemoryStore
+	qr     *entryqr.Signer
+	hub    *live.Local
+	tok    map[string]string // principal → access token
 }
 
 const (
@@ -60,8 +68,69 @@ const (
 // newHarness serves the handlers over memory repositories with two
 // facilities: "Westfield Sydney" (the original's example map, priced with
 // the original's rates) and "Elsewhere".
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessOn(t, "memory") }
+
+// eachBackend runs f on a fresh harness per repository backend: memory,
+// bolt, and MongoDB when AUTOSPOT_TEST_MONGODB_URI is set.
+func eachBackend(t *testing.T, f func(t *testing.T, h *harness)) {
+	for _, be := range []string{"memory", "bolt", "mongo"} {
+		t.Run(be, func(t *testing.T) { f(t, newHarnessOn(t, be)) })
+	}
+}
+
+type repos struct {
+	sessions session.Repository
+	wallets  wallet.Repository
+	subs     subscription.Repository
+	ems      emissions.Repository
+}
+
+var dbSeq atomic.Int64
+
+func newRepos(t *testing.T, backend string) repos {
 	t.Helper()
+	switch backend {
+	case "bolt":
+		db, err := bbolt.Open(filepath.Join(t.TempDir(), "ops.db"), 0o600, &bbolt.Options{Timeout: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		s, err1 := session.NewBolt(db)
+		w, err2 := wallet.NewBolt(db)
+		sb, err3 := subscription.NewBolt(db)
+		e, err4 := emissions.NewBolt(db)
+		if err := errors.Join(err1, err2, err3, err4); err != nil {
+			t.Fatal(err)
+		}
+		return repos{s, w, sb, e}
+	case "mongo":
+		uri := os.Getenv("AUTOSPOT_TEST_MONGODB_URI")
+		if uri == "" {
+			t.Skip("AUTOSPOT_TEST_MONGODB_URI is not set; skipping the MongoDB backend")
+		}
+		ctx := context.Background()
+		c, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(20 * time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := c.Database(fmt.Sprintf("opsapitest_%d_%d", os.Getpid(), dbSeq.Add(1)))
+		t.Cleanup(func() { _ = db.Drop(ctx); _ = c.Disconnect(ctx) })
+		s, err1 := session.NewMongo(ctx, db)
+		w, err2 := wallet.NewMongo(ctx, db)
+		sb, err3 := subscription.NewMongo(ctx, db)
+		e, err4 := emissions.NewMongo(ctx, db)
+		if err := errors.Join(err1, err2, err3, err4); err != nil {
+			t.Fatal(err)
+		}
+		return repos{s, w, sb, e}
+	}
+	return repos{session.NewMemory(), wallet.NewMemory(), subscription.NewMemory(), emissions.NewMemory()}
+}
+
+func newHarnessOn(t *testing.T, backend string) *harness {
+	t.Helper()
+	rp := newRepos(t, backend)
 	clk := &clock{t: t0}
 	key, _ := auth.NewHMACKey("k1", bytes.Repeat([]byte("s"), 32))
 	ring, _ := auth.NewKeyRing(key)
@@ -85,11 +154,11 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	hub, _ := live.NewLocal()
-	h := &harness{t: t, clk: clk, tokens: tokens, wallets: wallet.NewMemory(), maps: maps, qr: qr, hub: hub, tok: map[string]string{}}
+	h := &harness{t: t, clk: clk, tokens: tokens, maps: maps, qr: qr, hub: hub, tok: map[string]string{}}
 	mux := http.NewServeMux()
 	err = opsapi.Register(mux, opsapi.Deps{
-		Auth: tokens, Maps: maps, Sessions: session.NewMemory(), Wallets: h.wallets,
-		Subscriptions: subscription.NewMemory(), Emissions: emissions.NewMemory(), QR: qr, Hub: hub,
+		Auth: tokens, Maps: maps, Sessions: rp.sessions, Wallets: rp.wallets,
+		Subscriptions: rp.subs, Emissions: rp.ems, QR: qr, Hub: hub,
 		Now: clk.Now, SSEHeartbeat: time.Hour,
 	})
 	if err != nil {

@@ -95,58 +95,59 @@ func TestAccessMatrix(t *testing.T) {
 // A driver can never read or spend another driver's wallet, sessions or
 // emissions: every object lookup is scoped to the token's subject.
 func TestDriversIsolated(t *testing.T) {
-	h := newHarness(t)
-	h.topUp("alice", 5000)
-	h.topUp("bob", 100)
-	code := h.code("E1")
-	s := h.must(h.do("alice", "POST", "/session/start", map[string]any{"qr_code": code, "vehicle_id": "ali-123"}), 201).json(t)
-	sid := s["session"].(map[string]any)["session_id"].(string)
-	h.clk.Add(2 * time.Hour)
-	end := h.must(h.do("alice", "POST", "/session/end", map[string]any{"payment": "later"}), 200).json(t)
-	txID := end["payment"].(map[string]any)["transaction"].(map[string]any)["transaction_id"].(string)
-	recID := end["emissions"].(map[string]any)["record_id"].(string)
-	txs := h.must(h.do("alice", "GET", "/wallet/transactions", nil), 200).json(t)["transactions"].([]any)
-	topupID := txs[len(txs)-1].(map[string]any)["transaction_id"].(string)
-	pms := h.must(h.do("alice", "GET", "/wallet/payment-methods", nil), 200).json(t)["payment_methods"].([]any)
-	pmID := pms[0].(map[string]any)["payment_method_id"].(string)
+	eachBackend(t, func(t *testing.T, h *harness) {
+		h.topUp("alice", 5000)
+		h.topUp("bob", 100)
+		code := h.code("E1")
+		s := h.must(h.do("alice", "POST", "/session/start", map[string]any{"qr_code": code, "vehicle_id": "ali-123"}), 201).json(t)
+		sid := s["session"].(map[string]any)["session_id"].(string)
+		h.clk.Add(2 * time.Hour)
+		end := h.must(h.do("alice", "POST", "/session/end", map[string]any{"payment": "later"}), 200).json(t)
+		txID := end["payment"].(map[string]any)["transaction"].(map[string]any)["transaction_id"].(string)
+		recID := end["emissions"].(map[string]any)["record_id"].(string)
+		txs := h.must(h.do("alice", "GET", "/wallet/transactions", nil), 200).json(t)["transactions"].([]any)
+		topupID := txs[len(txs)-1].(map[string]any)["transaction_id"].(string)
+		pms := h.must(h.do("alice", "GET", "/wallet/payment-methods", nil), 200).json(t)["payment_methods"].([]any)
+		pmID := pms[0].(map[string]any)["payment_method_id"].(string)
 
-	for _, c := range []struct {
-		name, method, path string
-		body               any
-		want               int
-	}{
-		{"read session", "GET", "/session/" + sid, nil, 404},
-		{"end session", "POST", "/session/end", map[string]any{"session_id": sid}, 404},
-		{"pay session", "POST", "/wallet/pay-parking", map[string]any{"session_id": sid}, 404},
-		{"read transaction", "GET", "/wallet/transactions/" + topupID, nil, 404},
-		{"settle pending from own wallet", "POST", "/wallet/pending-payments/" + txID + "/pay", map[string]any{"method": "wallet"}, 404},
-		{"settle pending by card", "POST", "/wallet/pending-payments/" + txID + "/pay", map[string]any{"method": "card", "card": map[string]any{"card_number": visa, "expiry_month": "12", "expiry_year": "2030", "cvv": "123", "cardholder_name": "B"}}, 404},
-		{"top up with her card", "POST", "/wallet/add-money", map[string]any{"amount_cents": 100, "payment_method_id": pmID}, 400},
-		{"change her card", "PUT", "/wallet/payment-methods/" + pmID, map[string]any{"is_default": false}, 404},
-		{"delete her card", "DELETE", "/wallet/payment-methods/" + pmID, nil, 404},
-		{"read emission record", "GET", "/emissions/records/" + recID, nil, 404},
-		{"record against her session", "POST", "/emissions/estimate", map[string]any{"route_distance": 10, "session_id": sid}, 404},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			h.must(h.do("bob", c.method, c.path, c.body), c.want)
-		})
-	}
-	// Bob's own views show none of Alice's data.
-	if n := h.must(h.do("bob", "GET", "/session/history", nil), 200).json(t)["total_sessions"].(float64); n != 0 {
-		t.Fatalf("bob sees %v sessions", n)
-	}
-	if recs := h.must(h.do("bob", "GET", "/emissions/history", nil), 200).json(t)["records"].([]any); len(recs) != 0 {
-		t.Fatalf("bob sees %d records", len(recs))
-	}
-	if b := h.balance("bob"); b != 100 {
-		t.Fatalf("bob's balance %d", b)
-	}
-	// Alice's objects are untouched.
-	if b := h.balance("alice"); b != 5000 {
-		t.Fatalf("alice's balance %d", b)
-	}
-	h.must(h.do("alice", "GET", "/wallet/payment-methods/"+pmID, nil), 405)
-	h.must(h.do("alice", "POST", "/wallet/pending-payments/"+txID+"/pay", map[string]any{"method": "wallet"}), 200)
+		for _, c := range []struct {
+			name, method, path string
+			body               any
+			want               int
+		}{
+			{"read session", "GET", "/session/" + sid, nil, 404},
+			{"end session", "POST", "/session/end", map[string]any{"session_id": sid}, 404},
+			{"pay session", "POST", "/wallet/pay-parking", map[string]any{"session_id": sid}, 404},
+			{"read transaction", "GET", "/wallet/transactions/" + topupID, nil, 404},
+			{"settle pending from own wallet", "POST", "/wallet/pending-payments/" + txID + "/pay", map[string]any{"method": "wallet"}, 404},
+			{"settle pending by card", "POST", "/wallet/pending-payments/" + txID + "/pay", map[string]any{"method": "card", "card": map[string]any{"card_number": visa, "expiry_month": "12", "expiry_year": "2030", "cvv": "123", "cardholder_name": "B"}}, 404},
+			{"top up with her card", "POST", "/wallet/add-money", map[string]any{"amount_cents": 100, "payment_method_id": pmID}, 400},
+			{"change her card", "PUT", "/wallet/payment-methods/" + pmID, map[string]any{"is_default": false}, 404},
+			{"delete her card", "DELETE", "/wallet/payment-methods/" + pmID, nil, 404},
+			{"read emission record", "GET", "/emissions/records/" + recID, nil, 404},
+			{"record against her session", "POST", "/emissions/estimate", map[string]any{"route_distance": 10, "session_id": sid}, 404},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				h.must(h.do("bob", c.method, c.path, c.body), c.want)
+			})
+		}
+		// Bob's own views show none of Alice's data.
+		if n := h.must(h.do("bob", "GET", "/session/history", nil), 200).json(t)["total_sessions"].(float64); n != 0 {
+			t.Fatalf("bob sees %v sessions", n)
+		}
+		if recs := h.must(h.do("bob", "GET", "/emissions/history", nil), 200).json(t)["records"].([]any); len(recs) != 0 {
+			t.Fatalf("bob sees %d records", len(recs))
+		}
+		if b := h.balance("bob"); b != 100 {
+			t.Fatalf("bob's balance %d", b)
+		}
+		// Alice's objects are untouched.
+		if b := h.balance("alice"); b != 5000 {
+			t.Fatalf("alice's balance %d", b)
+		}
+		h.must(h.do("alice", "GET", "/wallet/payment-methods/"+pmID, nil), 405)
+		h.must(h.do("alice", "POST", "/wallet/pending-payments/"+txID+"/pay", map[string]any{"method": "wallet"}), 200)
+	})
 }
 
 // Operators act only on their facility.
