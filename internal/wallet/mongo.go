@@ -142,16 +142,16 @@ func (s *Mongo) decide(ctx context.Context, driver, did string, at time.Time,
 	next func(v mongoVersion) (balance, pending int64, outcome string, ok bool)) (string, error) {
 	backoff := time.Millisecond
 	for attempt := 0; attempt < MaxAttempts; attempt++ {
-		if out, err := s.decision(ctx, did); err != nil || out != "" {
-			return out, err
-		}
+		// No pre-check of did is needed: the unique did index refuses a
+		// second decision, and the duplicate path below reads the first.
 		v, err := s.latest(ctx, driver)
 		if err != nil {
 			return "", err
 		}
 		bal, pend, out, ok := next(v)
 		if !ok {
-			return "", nil
+			// Not applicable now — unless it was decided before.
+			return s.decision(ctx, did)
 		}
 		nv := mongoVersion{ID: fmt.Sprintf("%s/%d", driver, v.N+1), Driver: driver, N: v.N + 1,
 			Balance: bal, Pending: pend, Did: did, Outcome: out, At: at.UTC()}
@@ -168,14 +168,17 @@ func (s *Mongo) decide(ctx context.Context, driver, did string, at time.Time,
 		if !mongo.IsDuplicateKeyError(err) {
 			return "", fmt.Errorf("wallet: decide: %w", err)
 		}
-		// Lost the race for version n+1 (or did was decided meanwhile,
-		// which the next round reads).
+		// Either did is decided already (return that decision) or another
+		// writer took version n+1 (try again).
+		if out, err := s.decision(ctx, did); err != nil || out != "" {
+			return out, err
+		}
 		select {
 		case <-ctx.Done():
 			return "", ctx.Err()
 		case <-time.After(time.Duration(rand.Int64N(int64(backoff))) + backoff/2):
 		}
-		if backoff < 64*time.Millisecond {
+		if backoff < 16*time.Millisecond {
 			backoff *= 2
 		}
 	}
