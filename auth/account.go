@@ -134,6 +134,7 @@ type Accounts struct {
 	policy         password.Policy
 	blocked        []string
 	events         EventSink
+	emailProt      EmailProtector
 	onDelete       func(ctx context.Context, u User) error
 	now            func() time.Time
 	rand           io.Reader
@@ -351,6 +352,13 @@ func NewAccounts(tokens *Service, hasher PasswordHasher, stores AccountStores, m
 		}
 		if err := o(a); err != nil {
 			return nil, err
+		}
+	}
+	if a.emailProt != nil {
+		if _, ok := a.users.(*EmailProtectedUsers); !ok {
+			if a.users, err = NewEmailProtectedUsers(a.users, a.emailProt); err != nil {
+				return nil, err
+			}
 		}
 	}
 	a.mailSem = make(chan struct{}, a.maxMail)

@@ -44,6 +44,12 @@ var (
 
 	// ErrResetExists is returned by ResetStore.Put for a duplicate hash.
 	ErrResetExists = errors.New("auth: reset token already exists")
+
+	// ErrSealedEmail is returned by [EmailProtectedUsers] for a stored
+	// user whose sealed email cannot be opened (wrong or missing key,
+	// tampered record, or an address that does not match the stored
+	// index). It is a server error.
+	ErrSealedEmail = errors.New("auth: stored email cannot be opened")
 )
 
 // Errors of the account flows ([Accounts]). They are safe to map to client

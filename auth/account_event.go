@@ -30,6 +30,7 @@ const (
 	ActionReset           = "account.reset"
 	ActionPasswordChange  = "account.password_change"
 	ActionRolesChange     = "account.roles_change"
+	ActionNameChange      = "account.name_change"
 	ActionLogout          = "account.logout"
 	ActionLogoutAll       = "account.logout_all"
 	ActionDelete          = "account.delete"
@@ -119,6 +120,7 @@ func (a *Accounts) emit(ctx context.Context, ri RequestInfo, action, outcome, re
 	if a.events == nil {
 		return
 	}
+	identifier = a.eventIdentifier(identifier)
 	if len(identifier) > maxIdentifierInEvent {
 		identifier = truncateUTF8(identifier, maxIdentifierInEvent)
 	}

@@ -119,7 +119,11 @@ func (a *Accounts) Login(ctx context.Context, req LoginRequest, ri RequestInfo) 
 		uid = user.ID
 	}
 	now := a.storeTime()
-	keys := keysFor(user, ident, ri.IP)
+	keyIdent := ident
+	if isEmail {
+		keyIdent = a.emailKey(ident)
+	}
+	keys := keysFor(user, keyIdent, ri.IP)
 
 	// Reserve before comparing: of N parallel attempts at most the limit
 	// get to the hash compare.

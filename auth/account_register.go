@@ -107,7 +107,8 @@ func (a *Accounts) Register(ctx context.Context, req RegisterRequest, ri Request
 		return Registration{}, ErrAccountsClosed
 	}
 	now := a.storeTime()
-	if err := a.throttleSend(ctx, sendKey(req.Email), a.registerLimit, a.resendWindow, false, now); err != nil {
+	key := a.emailKey(req.Email)
+	if err := a.throttleSend(ctx, sendKey(key), a.registerLimit, a.resendWindow, false, now); err != nil {
 		a.emit(ctx, ri, ActionRegister, OutcomeDenied, reasonThrottled, "", req.Email)
 		return Registration{}, err
 	}
@@ -121,7 +122,7 @@ func (a *Accounts) Register(ctx context.Context, req RegisterRequest, ri Request
 		return Registration{}, err
 	}
 	p := PendingRegistration{
-		Email:        req.Email,
+		Email:        key,
 		Ticket:       ticket,
 		Username:     req.Username,
 		FullName:     req.FullName,
@@ -132,7 +133,7 @@ func (a *Accounts) Register(ctx context.Context, req RegisterRequest, ri Request
 	if err := a.pending.Put(ctx, p); err != nil {
 		return Registration{}, fmt.Errorf("auth: register: %w", err)
 	}
-	reg, err := a.sendRegistrationCode(ctx, ri, p, now)
+	reg, err := a.sendRegistrationCode(ctx, ri, p, req.Email, now)
 	if err != nil {
 		a.emit(ctx, ri, ActionRegister, OutcomeFailure, reasonInternal, "", req.Email)
 		return Registration{}, err
@@ -140,15 +141,16 @@ func (a *Accounts) Register(ctx context.Context, req RegisterRequest, ri Request
 	return reg, nil
 }
 
-// sendRegistrationCode issues a code for p and emails it, or the notice
-// that replaces it for a taken email or username. Both branches do the
-// same store work.
-func (a *Accounts) sendRegistrationCode(ctx context.Context, ri RequestInfo, p PendingRegistration, now time.Time) (Registration, error) {
+// sendRegistrationCode issues a code for p and emails it to addr, or the
+// notice that replaces it for a taken email or username. Both branches do
+// the same store work. addr is the normalised address the client
+// presented: p.Email is only its key (see [WithEmailProtection]).
+func (a *Accounts) sendRegistrationCode(ctx context.Context, ri RequestInfo, p PendingRegistration, addr string, now time.Time) (Registration, error) {
 	code, err := a.issueOTP(ctx, PurposeRegistration, p.Email, p.Ticket, now)
 	if err != nil {
 		return Registration{}, err
 	}
-	owner, errE := a.users.ByEmail(ctx, p.Email)
+	owner, errE := a.users.ByEmail(ctx, addr)
 	_, errU := a.users.ByUsername(ctx, p.Username)
 	if errE != nil && !errors.Is(errE, ErrUserNotFound) {
 		return Registration{}, fmt.Errorf("auth: register: %w", errE)
@@ -159,23 +161,23 @@ func (a *Accounts) sendRegistrationCode(ctx context.Context, ri RequestInfo, p P
 	reg := Registration{Ticket: p.Ticket, ExpiresAt: p.ExpiresAt, CodeExpiresAt: now.Add(a.otpTTL)}
 	switch {
 	case errE == nil:
-		a.emit(ctx, ri, ActionRegister, OutcomeDenied, reasonDuplicateEmail, owner.ID, p.Email)
+		a.emit(ctx, ri, ActionRegister, OutcomeDenied, reasonDuplicateEmail, owner.ID, addr)
 		a.sendMail(ctx, ri, owner.ID, Message{
-			To: p.Email, Kind: MailAlreadyExists,
+			To: addr, Kind: MailAlreadyExists,
 			Subject: a.appName + ": someone tried to register with your email",
 			Text:    alreadyRegisteredText(a.appName, owner, ri, a.resetURL.String()),
 		})
 	case errU == nil:
-		a.emit(ctx, ri, ActionRegister, OutcomeDenied, reasonDuplicateName, "", p.Email)
+		a.emit(ctx, ri, ActionRegister, OutcomeDenied, reasonDuplicateName, "", addr)
 		a.sendMail(ctx, ri, "", Message{
-			To: p.Email, Kind: MailUsernameTaken,
+			To: addr, Kind: MailUsernameTaken,
 			Subject: a.appName + ": choose another username",
 			Text:    usernameTakenText(a.appName, p.Username),
 		})
 	default:
-		a.emit(ctx, ri, ActionRegister, OutcomeSuccess, "", "", p.Email)
+		a.emit(ctx, ri, ActionRegister, OutcomeSuccess, "", "", addr)
 		a.sendMail(ctx, ri, "", Message{
-			To: p.Email, Kind: MailVerifyCode,
+			To: addr, Kind: MailVerifyCode,
 			Subject: a.appName + ": your verification code",
 			Text:    verifyCodeText(a.appName, code, a.otpTTL),
 		})
@@ -196,11 +198,12 @@ func (a *Accounts) ResendCode(ctx context.Context, email, ticket string, ri Requ
 		return ErrAccountsClosed
 	}
 	now := a.storeTime()
-	if err := a.throttleSend(ctx, sendKey(email), a.registerLimit, a.resendWindow, true, now); err != nil {
+	key := a.emailKey(email)
+	if err := a.throttleSend(ctx, sendKey(key), a.registerLimit, a.resendWindow, true, now); err != nil {
 		a.emit(ctx, ri, ActionResendCode, OutcomeDenied, reasonThrottled, "", email)
 		return err
 	}
-	p, err := a.pending.Get(ctx, email, now)
+	p, err := a.pending.Get(ctx, key, now)
 	if errors.Is(err, ErrPendingNotFound) || (err == nil && subtle.ConstantTimeCompare([]byte(p.Ticket), []byte(ticket)) != 1) {
 		a.emit(ctx, ri, ActionResendCode, OutcomeFailure, "no_pending_registration", "", email)
 		return nil
@@ -208,7 +211,7 @@ func (a *Accounts) ResendCode(ctx context.Context, email, ticket string, ri Requ
 	if err != nil {
 		return fmt.Errorf("auth: resend code: %w", err)
 	}
-	if _, err := a.sendRegistrationCode(ctx, ri, p, now); err != nil {
+	if _, err := a.sendRegistrationCode(ctx, ri, p, email, now); err != nil {
 		return err
 	}
 	a.emit(ctx, ri, ActionResendCode, OutcomeSuccess, "", "", email)
@@ -230,13 +233,14 @@ func (a *Accounts) VerifyEmail(ctx context.Context, req VerifyEmailRequest, ri R
 		return Session{}, ErrInvalidCode
 	}
 	now := a.storeTime()
-	if err := a.checkOTP(ctx, PurposeRegistration, email, req.Ticket, req.Code, now); err != nil {
+	key := a.emailKey(email)
+	if err := a.checkOTP(ctx, PurposeRegistration, key, req.Ticket, req.Code, now); err != nil {
 		if errors.Is(err, ErrInvalidCode) {
 			a.emit(ctx, ri, ActionVerifyEmail, OutcomeFailure, reasonInvalidCode, "", email)
 		}
 		return Session{}, err
 	}
-	p, err := a.pending.Take(ctx, email, req.Ticket, now)
+	p, err := a.pending.Take(ctx, key, req.Ticket, now)
 	if errors.Is(err, ErrPendingNotFound) {
 		a.emit(ctx, ri, ActionVerifyEmail, OutcomeFailure, reasonInvalidCode, "", email)
 		return Session{}, ErrInvalidCode
@@ -249,8 +253,11 @@ func (a *Accounts) VerifyEmail(ctx context.Context, req VerifyEmailRequest, ri R
 		return Session{}, err
 	}
 	u := User{
-		ID:           id,
-		Email:        p.Email,
+		ID: id,
+		// p.Email is only the key under email protection; the address
+		// is the one the code was sent to, which the client presented
+		// again (equal key, so equal after normalisation).
+		Email:        email,
 		Username:     p.Username,
 		FullName:     p.FullName,
 		PasswordHash: p.PasswordHash,

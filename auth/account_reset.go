@@ -75,7 +75,8 @@ func (a *Accounts) RequestPasswordReset(ctx context.Context, email string, ri Re
 		return ErrAccountsClosed
 	}
 	now := a.storeTime()
-	if err := a.throttleSend(ctx, "mail:reset:"+email, a.resetReqLimit, a.resetReqWindow, true, now); err != nil {
+	key := a.emailKey(email)
+	if err := a.throttleSend(ctx, "mail:reset:"+key, a.resetReqLimit, a.resetReqWindow, true, now); err != nil {
 		a.emit(ctx, ri, ActionResetRequest, OutcomeDenied, reasonThrottled, "", email)
 		return err
 	}
@@ -98,7 +99,7 @@ func (a *Accounts) RequestPasswordReset(ctx context.Context, email string, ri Re
 	if err := a.resets.Put(ctx, ResetToken{Hash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(a.resetTTL)}); err != nil {
 		return fmt.Errorf("auth: reset request: %w", err)
 	}
-	code, err := a.issueOTP(ctx, PurposeReset, email, "", now)
+	code, err := a.issueOTP(ctx, PurposeReset, key, "", now)
 	if err != nil {
 		return err
 	}
@@ -166,7 +167,7 @@ func (a *Accounts) ResetPasswordWithCode(ctx context.Context, req ResetWithCodeR
 		return err
 	}
 	now := a.storeTime()
-	if err := a.checkOTP(ctx, PurposeReset, email, "", req.Code, now); err != nil {
+	if err := a.checkOTP(ctx, PurposeReset, a.emailKey(email), "", req.Code, now); err != nil {
 		if errors.Is(err, ErrInvalidCode) {
 			a.emit(ctx, ri, ActionReset, OutcomeFailure, reasonInvalidCode, "", email)
 		}
@@ -220,7 +221,7 @@ func (a *Accounts) finishReset(ctx context.Context, ri RequestInfo, u User, pw s
 	if _, err := a.resets.DeleteUser(ctx, u.ID); err != nil {
 		errs = append(errs, err)
 	}
-	if err := a.otps.Delete(ctx, PurposeReset, u.Email); err != nil {
+	if err := a.otps.Delete(ctx, PurposeReset, a.emailKey(u.Email)); err != nil {
 		errs = append(errs, err)
 	}
 	if err := a.tokens.LogoutAll(ctx, u.ID); err != nil {

@@ -25,7 +25,14 @@ type User struct {
 	// ID is the stable, server-generated user id (the tokens' "sub").
 	ID string
 	// Email is the normalised (trimmed, lower-cased) address; unique.
+	// With email protection ([WithEmailProtection], [EmailProtectedUsers])
+	// the store holds the address's blind index in this field instead,
+	// and [EmailProtectedUsers] puts the opened address back in every
+	// user it returns.
 	Email string
+	// EmailSealed is the address encrypted by an [EmailProtector], bound
+	// to ID; empty without email protection. Opaque to stores.
+	EmailSealed string
 	// Username is the normalised (lower-cased) user name; unique.
 	Username string
 	// FullName is the display name, as entered (trimmed).
@@ -36,7 +43,9 @@ type User struct {
 	Roles    []Role
 	Facility string
 	// CreatedAt is when the account was created; UpdatedAt when it last
-	// changed (password, roles, lock).
+	// changed (password, roles, lock; not the full name). UpdatedAt is
+	// also the generation of the per-address failed-login counts, which
+	// start afresh whenever it moves.
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	// LockedUntil, when after now, means an administrator locked the
@@ -112,6 +121,13 @@ type UserStore interface {
 	// unknown id is ErrUserNotFound; a different stored hash is
 	// ErrUserChanged and changes nothing.
 	UpdatePasswordHash(ctx context.Context, id, oldHash, newHash string, at time.Time) error
+
+	// UpdateFullName sets FullName to newName if the stored name still
+	// equals oldName (compare-and-swap, like UpdatePasswordHash). It
+	// leaves UpdatedAt alone: a name change by the user must not restart
+	// the failed-login counts. An unknown id is ErrUserNotFound; a
+	// different stored name is ErrUserChanged and changes nothing.
+	UpdateFullName(ctx context.Context, id, oldName, newName string) error
 
 	// UpdateRoles replaces the roles and facility and sets UpdatedAt.
 	// An unknown id is ErrUserNotFound.
