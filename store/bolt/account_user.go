@@ -27,10 +27,21 @@ type UserStore struct{ db *DB }
 // UserStore returns the user store of db.
 func (db *DB) UserStore() *UserStore { return &UserStore{db: db} }
 
-const userVersion = 1
+// User records: version 1 is the original layout; version 2 appends
+// EmailSealed. A user without a sealed email is still written as version
+// 1, so a store used without email protection keeps today's format (and
+// an older binary can read it); both versions are read.
+const (
+	userVersion       = 1
+	userVersionSealed = 2
+)
 
 func encodeUser(u *auth.User) []byte {
-	e := newEncoder(userVersion, 96+len(u.ID)+len(u.Email)+len(u.Username)+len(u.FullName)+len(u.PasswordHash)+len(u.Facility))
+	v := byte(userVersion)
+	if u.EmailSealed != "" {
+		v = userVersionSealed
+	}
+	e := newEncoder(v, 96+len(u.ID)+len(u.Email)+len(u.EmailSealed)+len(u.Username)+len(u.FullName)+len(u.PasswordHash)+len(u.Facility))
 	e.str(u.ID)
 	e.str(u.Email)
 	e.str(u.Username)
@@ -41,11 +52,18 @@ func encodeUser(u *auth.User) []byte {
 	e.time(u.CreatedAt)
 	e.time(u.UpdatedAt)
 	e.time(u.LockedUntil)
+	if v == userVersionSealed {
+		e.str(u.EmailSealed)
+	}
 	return e.b
 }
 
 func decodeUser(b []byte) (auth.User, error) {
-	d := newDecoder(b, "user", userVersion)
+	v := byte(userVersion)
+	if len(b) > 0 && b[0] == userVersionSealed {
+		v = userVersionSealed
+	}
+	d := newDecoder(b, "user", v)
 	var u auth.User
 	u.ID = d.str()
 	u.Email = d.str()
@@ -57,6 +75,9 @@ func decodeUser(b []byte) (auth.User, error) {
 	u.CreatedAt = d.time()
 	u.UpdatedAt = d.time()
 	u.LockedUntil = d.time()
+	if v == userVersionSealed {
+		u.EmailSealed = d.str()
+	}
 	if err := d.done(); err != nil {
 		return auth.User{}, err
 	}
@@ -204,6 +225,18 @@ func (s *UserStore) UpdatePasswordHash(ctx context.Context, id, oldHash, newHash
 			return auth.ErrUserChanged
 		}
 		u.PasswordHash, u.UpdatedAt = newHash, at
+		return nil
+	})
+}
+
+// UpdateFullName implements [auth.UserStore]: compare and swap in one
+// transaction.
+func (s *UserStore) UpdateFullName(ctx context.Context, id, oldName, newName string) error {
+	return s.modify(ctx, "update full name", id, func(u *auth.User) error {
+		if u.FullName != oldName {
+			return auth.ErrUserChanged
+		}
+		u.FullName = newName
 		return nil
 	})
 }

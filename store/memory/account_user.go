@@ -124,6 +124,17 @@ func (s *UserStore) UpdatePasswordHash(ctx context.Context, id, oldHash, newHash
 	})
 }
 
+// UpdateFullName implements [auth.UserStore].
+func (s *UserStore) UpdateFullName(ctx context.Context, id, oldName, newName string) error {
+	return s.update(ctx, id, func(u *auth.User) error {
+		if u.FullName != oldName {
+			return auth.ErrUserChanged
+		}
+		u.FullName = newName
+		return nil
+	})
+}
+
 // UpdateRoles implements [auth.UserStore].
 func (s *UserStore) UpdateRoles(ctx context.Context, id string, roles []auth.Role, facility string, at time.Time) error {
 	return s.update(ctx, id, func(u *auth.User) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -20,11 +21,17 @@ var _ auth.UserStore = (*UserStore)(nil)
 // UserStore implements [auth.UserStore] as a register per user (see the
 // package documentation, "Atomicity"):
 //
-//   - [CollUsers]: one head document per user, {_id: id, email, username,
-//     fullName, createdAt, v, s: {pw, roles, facility, updatedAt,
-//     lockedUntil}}, inserted by Create under two unique indexes (email,
-//     username): of concurrent creates with one email exactly one insert
-//     succeeds, and Delete frees both at once.
+//   - [CollUsers]: one head document per user, {_id: id, email,
+//     emailSealed, username, fullName, createdAt, v, s: {pw, roles,
+//     facility, updatedAt, lockedUntil, name}}, inserted by Create under
+//     two unique indexes (email, username): of concurrent creates with
+//     one email exactly one insert succeeds, and Delete frees both at
+//     once. emailSealed is omitted when empty, so documents written
+//     without email protection look as before. The full name lives in
+//     the mutable part (s.name) so that UpdateFullName is a
+//     compare-and-swap like the others; head documents written before it
+//     existed keep their name in fullName, which s.name overrides once
+//     set.
 //   - [CollUserVersions]: one immutable document per change of the
 //     mutable part s. UpdatePasswordHash is a compare-and-swap: it reads
 //     the newest version, compares the hash, and inserts the next version.
@@ -49,6 +56,7 @@ func newUserStore(db *driver.Database, attempts int) *UserStore {
 type userDoc struct {
 	ID        string    `bson:"_id"`
 	Email     string    `bson:"email"`
+	Sealed    string    `bson:"emailSealed,omitempty"`
 	Username  string    `bson:"username"`
 	FullName  string    `bson:"fullName,omitempty"`
 	CreatedAt time.Time `bson:"createdAt"`
@@ -64,11 +72,18 @@ type userState struct {
 	Facility     string      `bson:"facility,omitempty"`
 	UpdatedAt    time.Time   `bson:"updatedAt,omitempty"`
 	LockedUntil  time.Time   `bson:"lockedUntil,omitempty"`
+	// FullName, when present, is the current name (see UpdateFullName);
+	// absent, the head's fullName is.
+	FullName *string `bson:"name,omitempty"`
 }
 
 func (d *userDoc) user(st userState) auth.User {
+	name := d.FullName
+	if st.FullName != nil {
+		name = *st.FullName
+	}
 	return auth.User{
-		ID: d.ID, Email: d.Email, Username: d.Username, FullName: d.FullName,
+		ID: d.ID, Email: d.Email, EmailSealed: d.Sealed, Username: d.Username, FullName: name,
 		PasswordHash: st.PasswordHash, Roles: slices.Clone(st.Roles), Facility: st.Facility,
 		CreatedAt: utc(d.CreatedAt), UpdatedAt: utc(st.UpdatedAt), LockedUntil: utc(st.LockedUntil),
 	}
@@ -79,7 +94,7 @@ func (d *userDoc) user(st userState) auth.User {
 // username), since servers differ in how they name the violated index.
 func (s *UserStore) Create(ctx context.Context, u auth.User) error {
 	d := userDoc{
-		ID: u.ID, Email: u.Email, Username: u.Username, FullName: u.FullName, CreatedAt: u.CreatedAt, Inc: newIncarnation(),
+		ID: u.ID, Email: u.Email, Sealed: u.EmailSealed, Username: u.Username, FullName: u.FullName, CreatedAt: u.CreatedAt, Inc: newIncarnation(),
 		S: userState{PasswordHash: u.PasswordHash, Roles: u.Roles, Facility: u.Facility, UpdatedAt: u.UpdatedAt, LockedUntil: u.LockedUntil},
 	}
 	for range 3 {
@@ -161,8 +176,19 @@ func (s *UserStore) ByUsername(ctx context.Context, username string) (auth.User,
 // change applies fn to the newest state of user id and swaps the result
 // in, retrying when a concurrent change won. fn may refuse with an error.
 func (s *UserStore) change(ctx context.Context, op, id string, fn func(*userState) error) error {
+	return s.changeWithHead(ctx, op, id, nil, fn)
+}
+
+// changeWithHead is change that also decodes the head document into head
+// (when not nil) before calling fn.
+func (s *UserStore) changeWithHead(ctx context.Context, op, id string, head *userDoc, fn func(*userState) error) error {
 	err := retry(ctx, s.attempts, func() (bool, error) {
-		cur, err := s.reg.load(ctx, id, nil)
+		var h any
+		if head != nil {
+			*head = userDoc{}
+			h = head
+		}
+		cur, err := s.reg.load(ctx, id, h)
 		if err != nil {
 			return false, err
 		}
@@ -192,6 +218,23 @@ func (s *UserStore) UpdatePasswordHash(ctx context.Context, id, oldHash, newHash
 			return auth.ErrUserChanged
 		}
 		st.PasswordHash, st.UpdatedAt = newHash, at
+		return nil
+	})
+}
+
+// UpdateFullName implements [auth.UserStore] as a compare-and-swap on the
+// user's newest version.
+func (s *UserStore) UpdateFullName(ctx context.Context, id, oldName, newName string) error {
+	var head userDoc
+	return s.changeWithHead(ctx, "update full name", id, &head, func(st *userState) error {
+		cur := head.FullName
+		if st.FullName != nil {
+			cur = *st.FullName
+		}
+		if cur != oldName {
+			return auth.ErrUserChanged
+		}
+		st.FullName = &newName
 		return nil
 	})
 }
@@ -228,10 +271,13 @@ func (s *UserStore) Delete(ctx context.Context, id string) error {
 // List implements [auth.UserStore]. Search is a literal, case-insensitive
 // substring of email, username or full name: it is quoted with
 // [regexp.QuoteMeta] before it becomes a $regex, so no text can act as a
-// pattern or an operator. The role filter matches the user's head
-// document and is checked again on the newest version.
+// pattern or an operator. The role and search filters match the user's
+// head document and are checked again on the newest version (a full name
+// changed since the head was last refreshed is not matched under its old
+// value).
 func (s *UserStore) List(ctx context.Context, q auth.UserQuery) (auth.UserPage, error) {
 	limit := q.PageLimit()
+	needle := strings.ToLower(q.Search)
 	filter := bson.D{}
 	if q.After != "" {
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: q.After}}})
@@ -245,6 +291,7 @@ func (s *UserStore) List(ctx context.Context, q auth.UserQuery) (auth.UserPage, 
 			bson.D{{Key: "email", Value: re}},
 			bson.D{{Key: "username", Value: re}},
 			bson.D{{Key: "fullName", Value: re}},
+			bson.D{{Key: "s.name", Value: re}},
 		}})
 	}
 	cur, err := s.reg.heads.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)+1))
@@ -265,6 +312,11 @@ func (s *UserStore) List(ctx context.Context, q auth.UserQuery) (auth.UserPage, 
 		}
 		if q.Role != "" && !slices.Contains(u.Roles, q.Role) {
 			continue
+		}
+		if needle != "" && !strings.Contains(strings.ToLower(u.Email), needle) &&
+			!strings.Contains(strings.ToLower(u.Username), needle) &&
+			!strings.Contains(strings.ToLower(u.FullName), needle) {
+			continue // matched a name changed since
 		}
 		p.Users = append(p.Users, u)
 	}

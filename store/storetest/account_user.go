@@ -28,7 +28,7 @@ func accountUser(id, email, username string) auth.User {
 
 func checkUser(t *testing.T, got, want auth.User) {
 	t.Helper()
-	if got.ID != want.ID || got.Email != want.Email || got.Username != want.Username ||
+	if got.ID != want.ID || got.Email != want.Email || got.EmailSealed != want.EmailSealed || got.Username != want.Username ||
 		got.FullName != want.FullName || got.PasswordHash != want.PasswordHash ||
 		!slices.Equal(got.Roles, want.Roles) || got.Facility != want.Facility ||
 		!got.CreatedAt.Equal(want.CreatedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) ||
@@ -79,6 +79,7 @@ func RunUserStore(t *testing.T, newStore func(t *testing.T) auth.UserStore) {
 				"ByEmail case":   second(s.ByEmail(ctx, "ALICE@example.com")),
 				"ByUsername":     second(s.ByUsername(ctx, "bob")),
 				"UpdatePassword": s.UpdatePasswordHash(ctx, "nope", "a", "b", authBase),
+				"UpdateFullName": s.UpdateFullName(ctx, "nope", "a", "b"),
 				"UpdateRoles":    s.UpdateRoles(ctx, "nope", nil, "", authBase),
 				"SetLockedUntil": s.SetLockedUntil(ctx, "nope", authBase, authBase),
 				"Delete":         s.Delete(ctx, "nope"),
@@ -188,6 +189,110 @@ func RunUserStore(t *testing.T, newStore func(t *testing.T) auth.UserStore) {
 			wg.Wait()
 			if wins.Load() != 1 {
 				t.Fatalf("%d wins", wins.Load())
+			}
+		}},
+		{"sealed email round-trips and the index is the unique key", func(t *testing.T, s auth.UserStore) {
+			// Under email protection the Email field holds a blind index
+			// (43 base64url characters) and EmailSealed an opaque
+			// ciphertext: stores keep both exactly and key uniqueness
+			// and lookups on the index.
+			const idx = "kT3v9Zq0bX1mW8yR2cN5dF7hJ4gL6pS0aE1uI3oQ9xw"
+			u := accountUser("u1", idx, "alice")
+			u.EmailSealed = "AQAAAAEx/y+sealed==\x00-binary-safe"
+			mustCreateUser(t, s, u)
+			for name, get := range map[string]func() (auth.User, error){
+				"ByID":       func() (auth.User, error) { return s.ByID(ctx, "u1") },
+				"ByEmail":    func() (auth.User, error) { return s.ByEmail(ctx, idx) },
+				"ByUsername": func() (auth.User, error) { return s.ByUsername(ctx, "alice") },
+			} {
+				got, err := get()
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				checkUser(t, got, u)
+			}
+			// The sealed value survives every update.
+			at := authBase.Add(time.Minute)
+			if err := s.UpdatePasswordHash(ctx, "u1", u.PasswordHash, "h2", at); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.UpdateRoles(ctx, "u1", []auth.Role{auth.RoleAdmin}, "", at); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetLockedUntil(ctx, "u1", time.Time{}, at); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.UpdateFullName(ctx, "u1", u.FullName, "Alice Renamed"); err != nil {
+				t.Fatal(err)
+			}
+			u.PasswordHash, u.Roles, u.UpdatedAt, u.FullName = "h2", []auth.Role{auth.RoleAdmin}, at, "Alice Renamed"
+			got, err := s.ByEmail(ctx, idx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkUser(t, got, u)
+			p, err := s.List(ctx, auth.UserQuery{})
+			if err != nil || len(p.Users) != 1 {
+				t.Fatalf("List: %+v %v", p, err)
+			}
+			checkUser(t, p.Users[0], u)
+			// Same index, another sealed value: still a duplicate email.
+			dup := accountUser("u2", idx, "bob")
+			dup.EmailSealed = "other-ciphertext"
+			if err := s.Create(ctx, dup); !errors.Is(err, auth.ErrEmailTaken) {
+				t.Fatalf("same index: %v, want ErrEmailTaken", err)
+			}
+			// A plaintext user (no sealed email) is stored as before.
+			plain := accountUser("u3", "carol@example.com", "carol")
+			mustCreateUser(t, s, plain)
+			got, err = s.ByEmail(ctx, "carol@example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkUser(t, got, plain)
+		}},
+		{"update full name is compare-and-swap and keeps UpdatedAt", func(t *testing.T, s auth.UserStore) {
+			u := accountUser("u1", "alice@example.com", "alice")
+			mustCreateUser(t, s, u)
+			if err := s.UpdateFullName(ctx, "u1", "stale", "X"); !errors.Is(err, auth.ErrUserChanged) {
+				t.Fatalf("stale update: %v", err)
+			}
+			got, _ := s.ByID(ctx, "u1")
+			checkUser(t, got, u)
+			if err := s.UpdateFullName(ctx, "u1", u.FullName, "Alice Liddell"); err != nil {
+				t.Fatal(err)
+			}
+			u.FullName = "Alice Liddell"
+			got, _ = s.ByUsername(ctx, "alice")
+			checkUser(t, got, u)
+			// The new name is searchable, the old one no longer.
+			for _, tc := range []struct {
+				search string
+				want   int
+			}{{"liddell", 1}, {"full alice", 0}} {
+				p, err := s.List(ctx, auth.UserQuery{Search: tc.search})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(p.Users) != tc.want {
+					t.Errorf("search %q: %d users, want %d", tc.search, len(p.Users), tc.want)
+				}
+			}
+			var wins atomic.Int32
+			var wg sync.WaitGroup
+			for i := range 20 {
+				wg.Go(func() {
+					err := s.UpdateFullName(ctx, "u1", "Alice Liddell", fmt.Sprintf("Name %d", i))
+					if err == nil {
+						wins.Add(1)
+					} else if !errors.Is(err, auth.ErrUserChanged) {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if wins.Load() != 1 {
+				t.Fatalf("%d parallel renames from one name won, want 1", wins.Load())
 			}
 		}},
 		{"roles and lock", func(t *testing.T, s auth.UserStore) {
