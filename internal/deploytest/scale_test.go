@@ -24,6 +24,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // replica is one running server process.
@@ -432,7 +435,21 @@ func mongoTestURI(t *testing.T, base string) string {
 	if err != nil {
 		t.Fatalf("AUTOSPOT_TEST_MONGODB_URI does not parse")
 	}
-	u.Path = "/autospot_scale_" + randHex(t, 6)
+	name := "autospot_scale_" + randHex(t, 6)
+	u.Path = "/" + name
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		client, err := mongo.Connect(options.Client().ApplyURI(base))
+		if err != nil {
+			t.Logf("drop %s: %v", name, err)
+			return
+		}
+		defer func() { _ = client.Disconnect(ctx) }()
+		if err := client.Database(name).Drop(ctx); err != nil {
+			t.Logf("drop %s: %v", name, err)
+		}
+	})
 	return u.String()
 }
 
@@ -540,6 +557,10 @@ func TestScale(t *testing.T) {
 		if got.str("error_code") == "" {
 			t.Fatalf("429 came from nginx, not the server's shared limit: %s", got.raw)
 		}
+		// A second client behind the same nginx still gets in: the
+		// replicas limit the client's address, not nginx's.
+		call(t, c.client(loopbackSource(t)), "POST", nginxBase, "/auth/login", body, "", nil).
+			want(t, "another client through nginx", http.StatusUnauthorized)
 	})
 
 	t.Run("one replica killed, the other keeps serving", func(t *testing.T) {
