@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/autospot/autospot/audit"
 	"github.com/autospot/autospot/auth"
 	"github.com/autospot/autospot/internal/emissions"
 	"github.com/autospot/autospot/internal/entryqr"
@@ -54,6 +55,10 @@ type Deps struct {
 	// Logger receives failures of the stores (default: discard). Nothing
 	// secret is logged.
 	Logger *slog.Logger
+	// Audit, when set, records every money movement, session start and
+	// end, card change, plan upgrade, slot override, QR issue and
+	// emissions wipe (who, what, target, outcome).
+	Audit *audit.Logger
 	// MaxBodyBytes bounds JSON bodies (default [DefaultMaxBodyBytes]).
 	MaxBodyBytes int64
 	// SSEHeartbeat is the keep-alive period of live streams (default

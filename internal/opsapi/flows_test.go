@@ -348,3 +348,27 @@ func TestLiveStream(t *testing.T) {
 		t.Fatalf("%s %s", ev, data)
 	}
 }
+
+// Money movements, sessions and card changes are audited; card numbers,
+// CVVs and tokens never reach the audit log.
+func TestAudited(t *testing.T) {
+	h := newHarness(t)
+	h.topUp("alice", 5000)
+	h.must(h.do("alice", "POST", "/session/start", map[string]any{"qr_code": h.code("E1"), "vehicle_id": "A1"}), 201)
+	h.clk.Add(time.Hour)
+	h.must(h.do("alice", "POST", "/session/end", map[string]any{}), 200)
+	log := h.auditLog.String()
+	for _, action := range []string{"wallet.card_add", "wallet.top_up", "session.start", "session.end", "qr.issue"} {
+		if !strings.Contains(log, `"`+action+`"`) {
+			t.Errorf("no %s record in %s", action, log)
+		}
+	}
+	for _, secret := range []string{"4111111111111111", "4111 1111 1111 1111", `"123"`, h.tok["alice"][:20]} {
+		if strings.Contains(log, secret) {
+			t.Errorf("audit log holds %q", secret)
+		}
+	}
+	if !strings.Contains(log, `"u-alice"`) {
+		t.Errorf("actor missing: %s", log)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/autospot/autospot/audit"
 	"github.com/autospot/autospot/auth"
 	"github.com/autospot/autospot/internal/emissions"
 	"github.com/autospot/autospot/internal/entryqr"
@@ -57,6 +59,26 @@ type harness struct {
 	qr     *entryqr.Signer
 	hub    *live.Local
 	tok    map[string]string // principal → access token
+	// auditLog captures the audit records.
+	auditLog *lockedBuffer
+}
+
+// lockedBuffer is a goroutine-safe capture of the audit log.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 const (
@@ -154,12 +176,16 @@ func newHarnessOn(t *testing.T, backend string) *harness {
 		t.Fatal(err)
 	}
 	hub, _ := live.NewLocal()
-	h := &harness{t: t, clk: clk, tokens: tokens, maps: maps, qr: qr, hub: hub, tok: map[string]string{}}
+	h := &harness{t: t, clk: clk, tokens: tokens, maps: maps, qr: qr, hub: hub, tok: map[string]string{}, auditLog: &lockedBuffer{}}
+	al, err := audit.New(audit.WithSink(audit.Sink{Handler: slog.NewJSONHandler(h.auditLog, nil), Buffer: -1}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	err = opsapi.Register(mux, opsapi.Deps{
 		Auth: tokens, Maps: maps, Sessions: rp.sessions, Wallets: rp.wallets,
 		Subscriptions: rp.subs, Emissions: rp.ems, QR: qr, Hub: hub,
-		Now: clk.Now, SSEHeartbeat: time.Hour,
+		Now: clk.Now, SSEHeartbeat: time.Hour, Audit: al,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -3,10 +3,12 @@ package opsapi
 import (
 	"encoding/base64"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/autospot/autospot/audit"
 	"github.com/autospot/autospot/internal/emissions"
 	"github.com/autospot/autospot/internal/entryqr"
 	"github.com/autospot/autospot/internal/parking"
@@ -31,6 +33,11 @@ func (a *api) subscriptionStatus(w http.ResponseWriter, r *http.Request) {
 
 func (a *api) upgrade(w http.ResponseWriter, r *http.Request) {
 	sub, tx, err := a.subs.Upgrade(r.Context(), driver(r))
+	if err == nil {
+		a.audit(r, "subscription.upgrade", "subscription:"+driver(r), audit.OutcomeSuccess, "", slog.String("transaction", tx.ID))
+	} else {
+		a.audit(r, "subscription.upgrade", "subscription:"+driver(r), audit.OutcomeFailure, "refused")
+	}
 	switch {
 	case errors.Is(err, subscription.ErrAlreadyPremium):
 		writeErr(w, badRequest("already_premium", "Premium subscription is already active"))
@@ -108,6 +115,7 @@ func (a *api) entranceCode(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, "sign", err)
 		return
 	}
+	a.audit(r, "qr.issue", "entrance:"+m.Building+"/"+f.Cell.ID, audit.OutcomeSuccess, "", slog.Time("expires_at", v.ExpiresAt))
 	if format == "json" {
 		writeJSON(w, http.StatusOK, v)
 		return
@@ -149,6 +157,7 @@ func (a *api) entranceCodes(w http.ResponseWriter, r *http.Request) {
 			out = append(out, v)
 		}
 	}
+	a.audit(r, "qr.issue", "building:"+m.Building, audit.OutcomeSuccess, "", slog.Int("codes", len(out)))
 	writeJSON(w, http.StatusOK, map[string]any{"building": m.Building, "codes": out})
 }
 
@@ -271,5 +280,6 @@ func (a *api) clearEmissions(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, "emissions delete", err)
 		return
 	}
+	a.audit(r, "emissions.clear", "driver:"+q.Get("driver_id"), audit.OutcomeSuccess, "", slog.Int("deleted", n))
 	writeJSON(w, http.StatusOK, map[string]any{"deleted_count": n})
 }

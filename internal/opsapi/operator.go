@@ -2,9 +2,11 @@ package opsapi
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
+	"github.com/autospot/autospot/audit"
 	"github.com/autospot/autospot/internal/live"
 	"github.com/autospot/autospot/internal/parking"
 	"github.com/autospot/autospot/internal/session"
@@ -144,6 +146,7 @@ func (a *api) overrideSlot(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		a.publish(ctx, ref, occ.status(f.Level, parking.Cell{Kind: parking.Slot, ID: f.Cell.ID, Status: st}))
+		a.audit(r, "slot.override", "slot:"+slotTarget(ref), audit.OutcomeSuccess, "", slog.String("old", string(old)), slog.String("new", string(st)))
 		writeJSON(w, http.StatusOK, map[string]any{"success": true, "slot": ref, "old_status": old, "new_status": st})
 		return
 	}

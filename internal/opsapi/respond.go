@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
 
+	"github.com/autospot/autospot/audit"
 	"github.com/autospot/autospot/auth"
+	"github.com/autospot/autospot/internal/parking"
 )
 
 // apiError is a failure with its HTTP status and machine-readable code.
@@ -101,4 +104,24 @@ func intParam(r *http.Request, name string, def, lo, hi int) (int, *apiError) {
 			Detail: name + " must be an integer from " + strconv.Itoa(lo) + " to " + strconv.Itoa(hi)}
 	}
 	return n, nil
+}
+
+// audit records a sensitive operation by the caller when Deps.Audit is
+// set. Targets are ids, never card data or tokens.
+func (a *api) audit(r *http.Request, action, target string, outcome audit.Outcome, reason string, extra ...slog.Attr) {
+	if a.d.Audit == nil {
+		return
+	}
+	actor := audit.Actor{}
+	if c, ok := auth.ClaimsFrom(r.Context()); ok {
+		actor.ID = c.Subject
+		if len(c.Roles) > 0 {
+			actor.Role = string(c.Roles[0])
+		}
+	}
+	a.d.Audit.Log(r.Context(), audit.Event{Action: action, Outcome: outcome, Reason: reason, Actor: actor, Target: target, Extra: extra})
+}
+
+func slotTarget(r parking.SlotRef) string {
+	return r.Building + "/" + strconv.Itoa(r.Level) + "/" + r.ID
 }

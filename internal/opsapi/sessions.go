@@ -3,9 +3,11 @@ package opsapi
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/autospot/autospot/audit"
 	"github.com/autospot/autospot/internal/emissions"
 	"github.com/autospot/autospot/internal/entryqr"
 	"github.com/autospot/autospot/internal/parking"
@@ -200,6 +202,7 @@ func (a *api) startSession(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	a.publish(ctx, s.Slot, parking.Occupied)
+	a.audit(r, "session.start", "session:"+s.ID, audit.OutcomeSuccess, "", slog.String("slot", slotTarget(s.Slot)))
 	writeJSON(w, http.StatusCreated, startResponse{Success: true, Message: "Parking session started", Session: s, Route: rt})
 }
 
@@ -337,6 +340,7 @@ func (a *api) endSession(w http.ResponseWriter, r *http.Request) {
 		outcome.TransactionID = pay.Transaction.ID
 	}
 	out.Payment = pay
+	a.audit(r, "session.end", "session:"+ended.ID, audit.OutcomeSuccess, "", slog.Int64("fare_cents", total), slog.String("payment", string(pay.Status)))
 	if out.Session, err = a.d.Sessions.SetOutcome(ctx, me, ended.ID, outcome); err != nil {
 		a.internal(w, r, "session outcome", err)
 		return

@@ -5,9 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 
+	"github.com/autospot/autospot/audit"
 	"github.com/autospot/autospot/internal/parking/fare"
 	"github.com/autospot/autospot/internal/session"
 	"github.com/autospot/autospot/internal/wallet"
@@ -115,9 +117,11 @@ func (a *api) addMoney(w http.ResponseWriter, r *http.Request) {
 	tx, err := a.d.Wallets.Apply(ctx, wallet.Movement{DriverID: me, Key: key, Kind: wallet.KindTopUp, AmountCents: req.AmountCents,
 		Method: wallet.MethodCard, PaymentMethodID: req.PaymentMethodID, Description: "Wallet top-up", Now: a.d.Now().UTC()})
 	if err != nil {
+		a.audit(r, "wallet.top_up", "wallet:"+me, audit.OutcomeFailure, "refused")
 		a.walletFail(w, r, "top up", err)
 		return
 	}
+	a.audit(r, "wallet.top_up", "transaction:"+tx.ID, audit.OutcomeSuccess, "", slog.Int64("amount_cents", tx.AmountCents), slog.Bool("replayed", tx.Replayed))
 	wl, err := a.d.Wallets.Wallet(ctx, me)
 	if err != nil {
 		a.internal(w, r, "wallet", err)
@@ -214,14 +218,17 @@ func (a *api) settle(w http.ResponseWriter, r *http.Request, txID string, m wall
 	ctx, me := r.Context(), driver(r)
 	tx, err := a.d.Wallets.Settle(ctx, wallet.Settlement{DriverID: me, TransactionID: txID, Method: m, PaymentMethodID: pmID, Now: a.d.Now().UTC()})
 	if errors.Is(err, wallet.ErrInsufficientFunds) {
+		a.audit(r, "wallet.settle", "transaction:"+txID, audit.OutcomeFailure, "insufficient_balance")
 		wl, _ := a.d.Wallets.Wallet(ctx, me)
 		writeErr(w, badRequest("insufficient_balance", "Insufficient balance. Current: $"+fare.FormatCents(wl.BalanceCents)+", Required: $"+fare.FormatCents(tx.AmountCents)))
 		return
 	}
 	if err != nil {
+		a.audit(r, "wallet.settle", "transaction:"+txID, audit.OutcomeDenied, "not_pending")
 		a.walletFail(w, r, "settle", err)
 		return
 	}
+	a.audit(r, "wallet.settle", "transaction:"+tx.ID, audit.OutcomeSuccess, "", slog.String("method", string(tx.Method)), slog.Int64("amount_cents", tx.AmountCents))
 	if tx.SessionID != "" {
 		if s, err := a.d.Sessions.Get(ctx, me, tx.SessionID); err == nil && s.Payment != session.PaymentPaid {
 			o := s.Outcome
@@ -340,6 +347,7 @@ func (a *api) addMethod(w http.ResponseWriter, r *http.Request) {
 		a.walletFail(w, r, "add method", err)
 		return
 	}
+	a.audit(r, "wallet.card_add", "payment_method:"+pm.ID, audit.OutcomeSuccess, "", slog.String("brand", card.Brand))
 	writeJSON(w, http.StatusCreated, pm)
 }
 
@@ -370,5 +378,6 @@ func (a *api) deleteMethod(w http.ResponseWriter, r *http.Request) {
 		a.walletFail(w, r, "delete method", err)
 		return
 	}
+	a.audit(r, "wallet.card_delete", "payment_method:"+r.PathValue("id"), audit.OutcomeSuccess, "")
 	writeJSON(w, http.StatusOK, map[string]any{"success": true})
 }
