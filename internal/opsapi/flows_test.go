@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/autospot/autospot/internal/opsapi"
 )
 
 // The server computes the fare from the session's times and the
@@ -371,4 +373,39 @@ func TestAudited(t *testing.T) {
 	if !strings.Contains(log, `"u-alice"`) {
 		t.Errorf("actor missing: %s", log)
 	}
+}
+
+// Account deletion erases the driver's parking data and frees the slot.
+func TestDeleteDriverData(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness) {
+		h.topUp("alice", 5000)
+		h.must(h.do("alice", "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": "A1"}), 201)
+		h.clk.Add(time.Hour)
+		h.must(h.do("alice", "POST", "/session/end", map[string]any{}), 200)
+		h.must(h.do("alice", "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": "A1"}), 201)
+		h.topUp("bob", 700)
+		if err := opsapi.DeleteDriverData(context.Background(), h.deps, "u-alice"); err != nil {
+			t.Fatal(err)
+		}
+		if n := h.must(h.do("alice", "GET", "/session/history", nil), 200).json(t)["total_sessions"].(float64); n != 0 {
+			t.Fatalf("%v sessions left", n)
+		}
+		if b := h.balance("alice"); b != 0 {
+			t.Fatalf("balance %d left", b)
+		}
+		for _, path := range []string{"/wallet/transactions", "/wallet/payment-methods", "/emissions/history"} {
+			body := string(h.must(h.do("alice", "GET", path, nil), 200).Body)
+			if strings.Contains(body, "transaction_id") || strings.Contains(body, "payment_method_id") || strings.Contains(body, "record_id") {
+				t.Fatalf("%s left: %s", path, body)
+			}
+		}
+		// The slot she held is free again; Bob is untouched.
+		s := h.must(h.do("bob", "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": "B1"}), 201).json(t)
+		if got := s["session"].(map[string]any)["slot"].(map[string]any)["slot_id"]; got != "1B" {
+			t.Fatalf("bob got %v", got)
+		}
+		if b := h.balance("bob"); b != 700 {
+			t.Fatalf("bob's balance %d", b)
+		}
+	})
 }

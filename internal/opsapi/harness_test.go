@@ -61,6 +61,7 @@ type harness struct {
 	tok    map[string]string // principal → access token
 	// auditLog captures the audit records.
 	auditLog *lockedBuffer
+	deps     opsapi.Deps
 }
 
 // lockedBuffer is a goroutine-safe capture of the audit log.
@@ -182,11 +183,12 @@ func newHarnessOn(t *testing.T, backend string) *harness {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	err = opsapi.Register(mux, opsapi.Deps{
+	h.deps = opsapi.Deps{
 		Auth: tokens, Maps: maps, Sessions: rp.sessions, Wallets: rp.wallets,
 		Subscriptions: rp.subs, Emissions: rp.ems, QR: qr, Hub: hub,
 		Now: clk.Now, SSEHeartbeat: time.Hour, Audit: al,
-	})
+	}
+	err = opsapi.Register(mux, h.deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -271,3 +271,43 @@ func (b *Bolt) Count(ctx context.Context, facilityID string) (Counts, error) {
 	})
 	return c, err
 }
+
+// DeleteDriver implements [Repository].
+func (b *Bolt) DeleteDriver(ctx context.Context, driverID string) (int, error) {
+	n := 0
+	err := b.update(ctx, func(tx *bbolt.Tx) error {
+		prefix := lp(driverID)
+		idx := tx.Bucket([]byte(boltByDriver))
+		var keys [][]byte
+		c := idx.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			keys = append(keys, bytes.Clone(k))
+		}
+		cl := tx.Bucket([]byte(boltClaims))
+		for _, k := range keys {
+			id := string(k[len(prefix):])
+			s, ok, err := load(tx, id)
+			if err != nil {
+				return err
+			}
+			if ok {
+				for _, ck := range claimsOf(&s) {
+					if string(cl.Get([]byte(ck))) == id {
+						if err := cl.Delete([]byte(ck)); err != nil {
+							return err
+						}
+					}
+				}
+				if err := tx.Bucket([]byte(boltSessions)).Delete([]byte(id)); err != nil {
+					return err
+				}
+				n++
+			}
+			if err := idx.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}

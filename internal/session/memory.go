@@ -217,3 +217,26 @@ func (m *Memory) Count(ctx context.Context, facilityID string) (Counts, error) {
 	}
 	return c, nil
 }
+
+// DeleteDriver implements [Repository].
+func (m *Memory) DeleteDriver(ctx context.Context, driverID string) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for id, s := range m.sessions {
+		if s.DriverID != driverID {
+			continue
+		}
+		for _, k := range claimsOf(s) {
+			if m.claims[k] == id {
+				delete(m.claims, k)
+			}
+		}
+		delete(m.sessions, id)
+		n++
+	}
+	return n, nil
+}

@@ -338,3 +338,37 @@ func (m *Mongo) Count(ctx context.Context, facilityID string) (Counts, error) {
 	}
 	return Counts{Total: int(total), Active: len(act)}, err
 }
+
+// DeleteDriver implements [Repository]. Claims are released by session
+// id, so a concurrent start of another driver is never touched.
+func (m *Mongo) DeleteDriver(ctx context.Context, driverID string) (int, error) {
+	cur, err := m.sessions.Find(ctx, bson.D{{Key: "driver", Value: driverID}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return 0, fmt.Errorf("session: delete: %w", err)
+	}
+	var ids []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &ids); err != nil {
+		return 0, fmt.Errorf("session: delete: %w", err)
+	}
+	list := bson.A{}
+	for _, d := range ids {
+		list = append(list, d.ID)
+	}
+	if len(list) == 0 {
+		return 0, nil
+	}
+	in := bson.D{{Key: "$in", Value: list}}
+	if _, err := m.claims.DeleteMany(ctx, bson.D{{Key: "session", Value: in}}); err != nil {
+		return 0, fmt.Errorf("session: delete claims: %w", err)
+	}
+	if _, err := m.ends.DeleteMany(ctx, bson.D{{Key: "_id", Value: in}}); err != nil {
+		return 0, fmt.Errorf("session: delete ends: %w", err)
+	}
+	res, err := m.sessions.DeleteMany(ctx, bson.D{{Key: "_id", Value: in}})
+	if err != nil {
+		return 0, fmt.Errorf("session: delete: %w", err)
+	}
+	return int(res.DeletedCount), nil
+}

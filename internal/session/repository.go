@@ -34,6 +34,10 @@ type Repository interface {
 	ActiveInFacility(ctx context.Context, facilityID, building string) ([]Session, error)
 	// Count counts the sessions of a facility ("" for every facility).
 	Count(ctx context.Context, facilityID string) (Counts, error)
+	// DeleteDriver removes every session of the driver (account
+	// deletion), releasing the claims of an active one, and returns how
+	// many it removed.
+	DeleteDriver(ctx context.Context, driverID string) (int, error)
 }
 
 func checkPage(limit, offset int) error {

@@ -95,3 +95,11 @@ func (b *Bolt) Put(ctx context.Context, s Subscription) (int64, error) {
 	}
 	return s.Version, nil
 }
+
+// Delete implements [Repository].
+func (b *Bolt) Delete(ctx context.Context, driverID string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return b.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket([]byte(boltBucket)).Delete([]byte(driverID)) })
+}

@@ -48,3 +48,14 @@ func (m *Memory) Put(ctx context.Context, s Subscription) (int64, error) {
 	m.subs[s.DriverID] = s
 	return s.Version, nil
 }
+
+// Delete implements [Repository].
+func (m *Memory) Delete(ctx context.Context, driverID string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.subs, driverID)
+	return nil
+}

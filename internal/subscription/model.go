@@ -73,6 +73,8 @@ type Repository interface {
 	// stored) and returns the new version; otherwise [ErrConflict]. Of
 	// concurrent Puts from one version exactly one succeeds.
 	Put(ctx context.Context, s Subscription) (int64, error)
+	// Delete removes the driver's subscription (account deletion).
+	Delete(ctx context.Context, driverID string) error
 }
 
 func basic(driver string) Subscription { return Subscription{DriverID: driver, Plan: Basic} }

@@ -76,3 +76,11 @@ func (m *Mongo) Put(ctx context.Context, s Subscription) (int64, error) {
 	}
 	return s.Version, nil
 }
+
+// Delete implements [Repository].
+func (m *Mongo) Delete(ctx context.Context, driverID string) error {
+	if _, err := m.c.DeleteMany(ctx, bson.D{{Key: "driver", Value: driverID}}); err != nil {
+		return fmt.Errorf("subscription: delete: %w", err)
+	}
+	return nil
+}

@@ -392,3 +392,29 @@ func (s *Bolt) DeleteMethod(ctx context.Context, driverID, id string, now time.T
 		return putMethod(tx, pm)
 	})
 }
+
+// DeleteDriver implements [Repository].
+func (s *Bolt) DeleteDriver(ctx context.Context, driverID string) error {
+	return s.update(ctx, func(tx *bbolt.Tx) error {
+		prefix := lp(driverID)
+		for _, name := range []string{boltTxDriver, boltMethods} {
+			b := tx.Bucket([]byte(name))
+			var keys, vals [][]byte
+			c := b.Cursor()
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
+			}
+			for i, k := range keys {
+				if name == boltTxDriver {
+					if err := tx.Bucket([]byte(boltTx)).Delete(vals[i]); err != nil {
+						return err
+					}
+				}
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket([]byte(boltWallets)).Delete([]byte(driverID))
+	})
+}

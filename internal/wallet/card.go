@@ -160,7 +160,7 @@ func luhn(d []byte) bool {
 
 // PaymentMethod is a saved card. It never holds the card number or CVV.
 type PaymentMethod struct {
-	ID        string     `json:"payment_method_id" bson:"_id"`
+	ID        string     `json:"payment_method_id" bson:"id"`
 	DriverID  string     `json:"-" bson:"driver"`
 	Type      MethodType `json:"method_type" bson:"type"`
 	Label     string     `json:"label" bson:"label"`

@@ -300,3 +300,19 @@ func sortMethods(ms []PaymentMethod) {
 		return cmp.Compare(a.ID, b.ID)
 	})
 }
+
+// DeleteDriver implements [Repository].
+func (s *Memory) DeleteDriver(ctx context.Context, driverID string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range s.order[driverID] {
+		delete(s.txs, id)
+	}
+	delete(s.order, driverID)
+	delete(s.wallets, driverID)
+	delete(s.methods, driverID)
+	return nil
+}

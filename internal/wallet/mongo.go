@@ -384,7 +384,7 @@ func (s *Mongo) AddMethod(ctx context.Context, pm PaymentMethod) error {
 			return err
 		}
 	}
-	if _, err := s.methods.InsertOne(ctx, pm); err != nil {
+	if _, err := s.methods.InsertOne(ctx, mongoMethod{Key: methodDocID(pm.DriverID, pm.ID), PaymentMethod: pm}); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return fmt.Errorf("%w: duplicate payment method id", ErrInvalid)
 		}
@@ -394,7 +394,7 @@ func (s *Mongo) AddMethod(ctx context.Context, pm PaymentMethod) error {
 }
 
 func (s *Mongo) clearDefault(ctx context.Context, driver, except string) error {
-	_, err := s.methods.UpdateMany(ctx, bson.D{{Key: "driver", Value: driver}, {Key: "_id", Value: bson.D{{Key: "$ne", Value: except}}}},
+	_, err := s.methods.UpdateMany(ctx, bson.D{{Key: "driver", Value: driver}, {Key: "id", Value: bson.D{{Key: "$ne", Value: except}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "default", Value: false}}}})
 	if err != nil {
 		return fmt.Errorf("wallet: clear default: %w", err)
@@ -419,7 +419,7 @@ func (s *Mongo) Methods(ctx context.Context, driverID string) ([]PaymentMethod, 
 // Method implements [Repository].
 func (s *Mongo) Method(ctx context.Context, driverID, id string) (PaymentMethod, error) {
 	var pm PaymentMethod
-	err := s.methods.FindOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "driver", Value: driverID}, {Key: "active", Value: true}}).Decode(&pm)
+	err := s.methods.FindOne(ctx, bson.D{{Key: "_id", Value: methodDocID(driverID, id)}, {Key: "active", Value: true}}).Decode(&pm)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return pm, ErrNotFound
 	}
@@ -444,7 +444,7 @@ func (s *Mongo) UpdateMethod(ctx context.Context, driverID, id string, u MethodU
 			return PaymentMethod{}, err
 		}
 	}
-	res, err := s.methods.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "driver", Value: driverID}, {Key: "active", Value: true}},
+	res, err := s.methods.UpdateOne(ctx, bson.D{{Key: "_id", Value: methodDocID(driverID, id)}, {Key: "active", Value: true}},
 		bson.D{{Key: "$set", Value: bson.D{
 			{Key: "card.exp_month", Value: pm.Card.ExpMonth}, {Key: "card.exp_year", Value: pm.Card.ExpYear},
 			{Key: "label", Value: pm.Label}, {Key: "default", Value: pm.Default}, {Key: "updated_at", Value: pm.UpdatedAt},
@@ -460,7 +460,7 @@ func (s *Mongo) UpdateMethod(ctx context.Context, driverID, id string, u MethodU
 
 // DeleteMethod implements [Repository].
 func (s *Mongo) DeleteMethod(ctx context.Context, driverID, id string, now time.Time) error {
-	res, err := s.methods.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "driver", Value: driverID}, {Key: "active", Value: true}},
+	res, err := s.methods.UpdateOne(ctx, bson.D{{Key: "_id", Value: methodDocID(driverID, id)}, {Key: "active", Value: true}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "active", Value: false}, {Key: "default", Value: false}, {Key: "updated_at", Value: now.UTC()}}}})
 	if err != nil {
 		return fmt.Errorf("wallet: delete method: %w", err)
@@ -470,3 +470,23 @@ func (s *Mongo) DeleteMethod(ctx context.Context, driverID, id string, now time.
 	}
 	return nil
 }
+
+// DeleteDriver implements [Repository].
+func (s *Mongo) DeleteDriver(ctx context.Context, driverID string) error {
+	f := bson.D{{Key: "driver", Value: driverID}}
+	for _, c := range []*mongo.Collection{s.txs, s.methods, s.versions} {
+		if _, err := c.DeleteMany(ctx, f); err != nil {
+			return fmt.Errorf("wallet: delete: %w", err)
+		}
+	}
+	return nil
+}
+
+// mongoMethod stores a payment method under a key of its own driver, so
+// method ids are per driver as in the other backends.
+type mongoMethod struct {
+	Key           string `bson:"_id"`
+	PaymentMethod `bson:",inline"`
+}
+
+func methodDocID(driver, id string) string { return driver + "\x00" + id }

@@ -50,4 +50,7 @@ type Repository interface {
 	UpdateMethod(ctx context.Context, driverID, id string, u MethodUpdate, now time.Time) (PaymentMethod, error)
 	// DeleteMethod deactivates one of the driver's methods (soft delete).
 	DeleteMethod(ctx context.Context, driverID, id string, now time.Time) error
+	// DeleteDriver removes the driver's wallet, transactions and payment
+	// methods (account deletion).
+	DeleteDriver(ctx context.Context, driverID string) error
 }

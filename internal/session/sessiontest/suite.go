@@ -37,6 +37,36 @@ func Run(t *testing.T, newRepo func(t *testing.T) session.Repository) {
 	t.Run("ConcurrentStartsOnOneSlot", func(t *testing.T) { testRaceSlot(t, newRepo(t)) })
 	t.Run("ConcurrentStartsOfOneDriver", func(t *testing.T) { testRaceDriver(t, newRepo(t)) })
 	t.Run("ConcurrentEnds", func(t *testing.T) { testRaceEnd(t, newRepo(t)) })
+	t.Run("DeleteDriver", func(t *testing.T) { testDeleteDriver(t, newRepo(t)) })
+}
+
+func testDeleteDriver(t *testing.T, r session.Repository) {
+	ctx := context.Background()
+	if err := r.Start(ctx, mk("s1", "d1", "AAA", "1A", 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.End(ctx, "d1", "s1", at(1), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx, mk("s2", "d1", "AAA", "1A", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx, mk("o1", "d2", "BBB", "1B", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.DeleteDriver(ctx, "d1"); err != nil || n != 2 {
+		t.Fatalf("deleted %d %v", n, err)
+	}
+	if h, n, _ := r.History(ctx, "d1", 10, 0); len(h) != 0 || n != 0 {
+		t.Fatalf("history after delete %v", h)
+	}
+	// The active session's claims are released: slot, driver and vehicle.
+	if err := r.Start(ctx, mk("s3", "d3", "AAA", "1A", 3)); err != nil {
+		t.Fatalf("claims survive deletion: %v", err)
+	}
+	if a, err := r.Active(ctx, "d2"); err != nil || a.ID != "o1" {
+		t.Fatalf("another driver's session touched: %+v %v", a, err)
+	}
 }
 
 func testLifecycle(t *testing.T, r session.Repository) {

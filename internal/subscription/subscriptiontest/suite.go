@@ -47,6 +47,24 @@ func Run(t *testing.T, newRepo func(t *testing.T) subscription.Repository) {
 			t.Fatalf("no driver: %v", err)
 		}
 	})
+	t.Run("Delete", func(t *testing.T) {
+		r := newRepo(t)
+		ctx := context.Background()
+		for _, d := range []string{"d", "e"} {
+			if _, err := r.Put(ctx, subscription.Subscription{DriverID: d, Plan: subscription.Premium}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := r.Delete(ctx, "d"); err != nil {
+			t.Fatal(err)
+		}
+		if s, _ := r.Get(ctx, "d"); s.Plan != subscription.Basic || s.Version != 0 {
+			t.Fatalf("left behind %+v", s)
+		}
+		if s, _ := r.Get(ctx, "e"); s.Plan != subscription.Premium {
+			t.Fatalf("another driver touched %+v", s)
+		}
+	})
 	t.Run("ConcurrentPuts", func(t *testing.T) {
 		r := newRepo(t)
 		var wins atomic.Int64

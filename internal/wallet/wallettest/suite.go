@@ -32,6 +32,36 @@ func Run(t *testing.T, newRepo func(t *testing.T) wallet.Repository) {
 	t.Run("ConcurrentReplays", func(t *testing.T) { testConcurrentReplays(t, newRepo(t)) })
 	t.Run("ConcurrentPayLater", func(t *testing.T) { testConcurrentPayLater(t, newRepo(t)) })
 	t.Run("ConcurrentSettle", func(t *testing.T) { testConcurrentSettle(t, newRepo(t)) })
+	t.Run("DeleteDriver", func(t *testing.T) { testDeleteDriver(t, newRepo(t)) })
+}
+
+func testDeleteDriver(t *testing.T, r wallet.Repository) {
+	ctx := context.Background()
+	for _, d := range []string{"d", "e"} {
+		must(t)(r.Apply(ctx, topUp(d, "top", 500, 1)))
+		must(t)(r.Apply(ctx, later(d, "l", 100, 1, 2)))
+		pm := wallet.PaymentMethod{ID: "pm1", DriverID: d, Type: wallet.CreditCard, Card: wallet.Card{Brand: "visa", LastFour: "1111", ExpMonth: "12", ExpYear: "2030", Holder: "A"}, CreatedAt: at(1)}
+		if err := r.AddMethod(ctx, pm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.DeleteDriver(ctx, "d"); err != nil {
+		t.Fatal(err)
+	}
+	w, _ := r.Wallet(ctx, "d")
+	txs, _ := r.Transactions(ctx, "d", wallet.Query{})
+	ms, _ := r.Methods(ctx, "d")
+	if w.BalanceCents != 0 || w.PendingCount != 0 || len(txs) != 0 || len(ms) != 0 {
+		t.Fatalf("left behind: %+v %v %v", w, txs, ms)
+	}
+	if _, err := r.Transaction(ctx, "d", wallet.TransactionID("d", "top")); !errors.Is(err, wallet.ErrNotFound) {
+		t.Fatalf("transaction survives: %v", err)
+	}
+	w, _ = r.Wallet(ctx, "e")
+	ms, _ = r.Methods(ctx, "e")
+	if w.BalanceCents != 500 || w.PendingCount != 1 || len(ms) != 1 {
+		t.Fatalf("another driver touched: %+v %v", w, ms)
+	}
 }
 
 func topUp(driver, key string, cents int64, i int) wallet.Movement {
