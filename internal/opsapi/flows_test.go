@@ -409,3 +409,34 @@ func TestDeleteDriverData(t *testing.T) {
 		}
 	})
 }
+
+// An end interrupted before it recorded the fare (here: the outcome is
+// wiped as a crash would leave it) can still be paid, once, at the fare
+// of the stored times; a deleted map does not strand a session.
+func TestPayAfterInterruptedEnd(t *testing.T) {
+	h := newHarness(t)
+	h.topUp("alice", 5000)
+	s := h.must(h.do("alice", "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": "A1"}), 201).json(t)
+	sid := s["session"].(map[string]any)["session_id"].(string)
+	h.clk.Add(2 * time.Hour)
+	if _, err := h.deps.Sessions.End(context.Background(), "u-alice", sid, h.clk.Now(), ""); err != nil {
+		t.Fatal(err)
+	}
+	h.must(h.do("alice", "POST", "/wallet/pay-parking", map[string]any{"session_id": sid}), 200)
+	h.must(h.do("alice", "POST", "/wallet/pay-parking", map[string]any{"session_id": sid}), 409)
+	if b := h.balance("alice"); b != 5000-1440 {
+		t.Fatalf("balance %d", b)
+	}
+	// The map goes away while Bob parks: he can still end and pay.
+	h.topUp("bob", 5000)
+	h.must(h.do("bob", "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": "B1"}), 201)
+	m, _ := h.maps.GetMap(context.Background(), "m-sydney")
+	if err := h.maps.DeleteMap(context.Background(), m.ID, m.Version); err != nil {
+		t.Fatal(err)
+	}
+	h.clk.Add(2 * time.Hour)
+	end := h.must(h.do("bob", "POST", "/session/end", map[string]any{}), 200).json(t)
+	if end["fare"].(map[string]any)["total_cents"].(float64) <= 0 || end["payment"].(map[string]any)["status"] != "paid" {
+		t.Fatalf("end without map %v", end)
+	}
+}

@@ -273,7 +273,7 @@ func (a *api) endSession(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, conflict("session_ended", "Session has already ended"))
 		return
 	}
-	m, err := a.d.Maps.GetMap(ctx, s.MapID)
+	m, err := a.sessionMap(ctx, s)
 	if err != nil {
 		a.internal(w, r, "load map", err)
 		return
@@ -392,6 +392,9 @@ func (a *api) journeyEmissions(ctx context.Context, m *parking.Map, s session.Se
 	if s.EntranceID == "" {
 		return nil, nil
 	}
+	if len(m.Levels) == 0 {
+		return nil, nil
+	}
 	g, err := a.graphs.get(m)
 	if err != nil {
 		return nil, err
@@ -487,4 +490,15 @@ func qrErr(err error) *apiError {
 		return badRequest("qr_invalid", "QR code signature is invalid.")
 	}
 	return badRequest("qr_malformed", "Invalid QR code format.")
+}
+
+// sessionMap returns the map of a session's building; a map deleted since
+// the session started is stood in for by its building and facility, so
+// the session can still be ended and priced (without journey emissions).
+func (a *api) sessionMap(ctx context.Context, s session.Session) (*parking.Map, error) {
+	m, err := a.d.Maps.GetMap(ctx, s.MapID)
+	if errors.Is(err, parking.ErrNotFound) {
+		return &parking.Map{ID: s.MapID, FacilityID: s.FacilityID, Building: s.Slot.Building}, nil
+	}
+	return m, err
 }

@@ -161,6 +161,38 @@ func (a *api) payParking(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, conflict("already_paid", "Session is already paid"))
 		return
 	}
+	if s.Payment == session.PaymentNone {
+		// Ending stopped before it recorded the fare: record it now (the
+		// same idempotent obligation, priced from the stored times).
+		m, err := a.sessionMap(ctx, s)
+		if err != nil {
+			a.internal(w, r, "load map", err)
+			return
+		}
+		total, _, err := a.fareOf(ctx, m, s.StartedAt, *s.EndedAt)
+		if err != nil {
+			a.internal(w, r, "fare", err)
+			return
+		}
+		pay, err := a.chargeSession(ctx, me, s, total, false)
+		if err != nil {
+			a.walletFail(w, r, "charge session", err)
+			return
+		}
+		o := s.Outcome
+		o.FareCents, o.Payment = total, pay.Status
+		if pay.Transaction != nil {
+			o.TransactionID = pay.Transaction.ID
+		}
+		if _, err := a.d.Sessions.SetOutcome(ctx, me, s.ID, o); err != nil {
+			a.internal(w, r, "session outcome", err)
+			return
+		}
+		if pay.Status == session.PaymentPaid {
+			writeJSON(w, http.StatusOK, map[string]any{"success": true, "transaction": pay.Transaction})
+			return
+		}
+	}
 	a.settle(w, r, wallet.TransactionID(me, sessionKey(s.ID)), wallet.MethodWallet, "")
 }
 
