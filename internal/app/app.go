@@ -33,10 +33,11 @@ type App struct {
 	Accounts    *auth.Accounts
 	Provisioner *accounts.Provisioner
 	Tokens      *auth.Service
-	Users       auth.UserStore
-	Audit       *audit.Logger
-	AuditStore  audit.Store
-	AuditChain  *audit.Chain
+	// Users is the user store with email protection (see auth.EmailProtectedUsers).
+	Users      auth.UserStore
+	Audit      *audit.Logger
+	AuditStore audit.Store
+	AuditChain *audit.Chain
 
 	pruners []func(ctx context.Context, now time.Time) error
 	closers []func() error
@@ -98,7 +99,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	if err != nil {
 		return nil, err
 	}
-	a.Audit, a.AuditStore, a.AuditChain, a.Users = lg, st.trail, chain, st.users
+	a.Audit, a.AuditStore, a.AuditChain = lg, st.trail, chain
 	a.closers = append(a.closers, lg.Close)
 
 	ring, err := keyRing(cfg)
@@ -130,6 +131,15 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	if err != nil {
 		return nil, fmt.Errorf("app: blind index: %w", err)
 	}
+	// Email at rest: the user store keys users by the address's blind
+	// index and keeps the address sealed; everything built on users
+	// (accounts, provisioning, the admin API) goes through this wrapper.
+	prot := emailProtector{ring: keyring, index: bi}
+	users, err := auth.NewEmailProtectedUsers(st.users, prot)
+	if err != nil {
+		return nil, fmt.Errorf("app: email protection: %w", err)
+	}
+	a.Users = users
 	profiles, err := profile.NewService(st.profiles, keyring, bi, o.Now)
 	if err != nil {
 		return nil, err
@@ -150,10 +160,11 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	}
 	policy := password.AutoSpot()
 	acc, err := auth.NewAccounts(tokens, hasher,
-		auth.AccountStores{Users: st.users, Pending: st.pending, OTPs: st.otps, Attempts: st.attempts, Resets: st.resets},
+		auth.AccountStores{Users: users, Pending: st.pending, OTPs: st.otps, Attempts: st.attempts, Resets: st.resets},
 		mailer, cfg.PublicURL+"/reset-password",
 		auth.WithPasswordPolicy(policy),
 		auth.WithEventSink(auditBridge{lg}),
+		auth.WithEmailProtection(prot),
 		auth.WithOTPKey(deriveKey(cfg.AuditKey, "autospot/otp-codes")),
 		auth.WithDeleteHook(func(ctx context.Context, u auth.User) error { return profiles.Delete(ctx, u.ID) }),
 		auth.WithAccountsClock(o.Now),
@@ -169,7 +180,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 		defer cancel()
 		return acc.Close(cctx)
 	})
-	a.Provisioner = &accounts.Provisioner{Users: st.users, Hasher: hasher, Policy: &policy, Now: o.Now}
+	a.Provisioner = &accounts.Provisioner{Users: users, Hasher: hasher, Policy: &policy, Now: o.Now}
 
 	pm, err := parkingMount(ctx, st.parking, o.Now)
 	if err != nil {
@@ -177,7 +188,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	}
 	srv, err := server.New(server.Deps{
 		Config: cfg, Logger: o.Logger, Audit: lg, AuditStore: st.trail, AuditChain: chain,
-		Tokens: tokens, RBAC: auth.DefaultRBAC(), Users: st.users, Accounts: acc, Provisioner: a.Provisioner,
+		Tokens: tokens, RBAC: auth.DefaultRBAC(), Users: users, Accounts: acc, Provisioner: a.Provisioner,
 		Profiles: profiles, RateStore: st.rates, IPs: ips, Ready: st.ready, Registry: a.Registry, Now: o.Now,
 		Version: o.Version, EMFOutput: o.Stdout, Mounts: append([]server.Mount{pm}, o.Mounts...),
 	})

@@ -45,8 +45,11 @@ type userPage struct {
 	Next  string     `json:"next,omitempty"`
 }
 
-// listUsers pages through users; search is a literal substring (the
-// stores quote it), role an exact role.
+// listUsers pages through users; role is an exact role. Emails are stored
+// as a blind index (auth.EmailProtectedUsers), so a search containing "@"
+// finds the one account with exactly that address (case and surrounding
+// spaces ignored), and any other search is a literal, case-insensitive
+// substring of the username or full name (the stores quote it).
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, _ := strconv.Atoi(q.Get("limit"))

@@ -60,10 +60,15 @@ func (s *Server) getProfile(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, profileResponse{User: viewOf(u), Profile: p})
 }
 
+// profileRequest is PUT /auth/profile. The three profile fields are
+// replaced together (an empty or absent one is cleared); full_name,
+// when present, changes the account's name (2–100 printable
+// characters), and when absent leaves it as it is.
 type profileRequest struct {
-	Phone        string `json:"phone" validate:"omitempty,phone"`
-	Address      string `json:"address" validate:"omitempty,min=3,max=200"`
-	LicencePlate string `json:"licence_plate" validate:"omitempty,plate"`
+	FullName     *string `json:"full_name"`
+	Phone        string  `json:"phone" validate:"omitempty,phone"`
+	Address      string  `json:"address" validate:"omitempty,min=3,max=200"`
+	LicencePlate string  `json:"licence_plate" validate:"omitempty,plate"`
 }
 
 func (s *Server) putProfile(w http.ResponseWriter, r *http.Request) {
@@ -76,6 +81,13 @@ func (s *Server) putProfile(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.users.ByID(r.Context(), c.Subject); err != nil {
 		writeError(w, r, &apiError{Status: http.StatusNotFound, Code: CodeNotFound, Detail: "account not found"})
 		return
+	}
+	// The name first: it is validated before anything is written.
+	if in.FullName != nil {
+		if _, err := s.accounts.UpdateFullName(r.Context(), c.Subject, *in.FullName, requestInfo(r)); err != nil {
+			s.accountError(w, r, err)
+			return
+		}
 	}
 	p := profile.Profile{Phone: in.Phone, Address: in.Address, LicencePlate: in.LicencePlate}
 	if err := s.profiles.Put(r.Context(), c.Subject, p); err != nil {

@@ -50,7 +50,7 @@ func (s *Server) Routes() []Route {
 		{Pattern: "POST /auth/logout-all", Access: Authenticated, Permission: auth.PermProfile, Description: "end every session of the user", handler: s.logoutAll},
 		{Pattern: "POST /auth/change-password", Access: Authenticated, Permission: auth.PermProfile, Rate: "auth", Description: "change password (needs the current one); revokes sessions, returns new tokens", handler: s.changePassword},
 		{Pattern: "GET /auth/profile", Access: Authenticated, Permission: auth.PermProfile, Description: "own account and decrypted profile", handler: s.getProfile},
-		{Pattern: "PUT /auth/profile", Access: Authenticated, Permission: auth.PermProfile, Description: "set phone, address, licence plate (encrypted at rest)", handler: s.putProfile},
+		{Pattern: "PUT /auth/profile", Access: Authenticated, Permission: auth.PermProfile, Description: "set phone, address, licence plate (encrypted at rest) and optionally full_name", handler: s.putProfile},
 		{Pattern: "POST /auth/delete-account", Access: Authenticated, Permission: auth.PermProfile, Rate: "auth", Description: "delete own account (needs the password)", handler: s.deleteAccount},
 		{Pattern: "POST /admin/operators", Access: Authenticated, Permission: auth.PermOperators, Description: "create an operator account for a facility", handler: s.createOperator},
 		{Pattern: "GET /admin/users", Access: Authenticated, Permission: auth.PermUsersRead, Description: "list and search users (?search=&role=&after=&limit=)", handler: s.listUsers},

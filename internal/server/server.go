@@ -37,6 +37,7 @@ type Accounts interface {
 	Lock(ctx context.Context, id string, until time.Time, ri auth.RequestInfo) error
 	Unlock(ctx context.Context, id string, ri auth.RequestInfo) error
 	SetRoles(ctx context.Context, id string, roles []auth.Role, facility string, ri auth.RequestInfo) error
+	UpdateFullName(ctx context.Context, id, name string, ri auth.RequestInfo) (auth.User, error)
 }
 
 var _ Accounts = (*auth.Accounts)(nil)
