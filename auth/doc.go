@@ -335,6 +335,31 @@
 // conformance suites (RunUserStore, RunPendingStore, RunOTPStore,
 // RunAttemptStore, RunResetStore).
 //
+// # Email addresses at rest
+//
+// By default users are stored and found by their normalised address.
+// [WithEmailProtection] takes an [EmailProtector] — a keyed blind index
+// plus authenticated encryption bound to the user id, which the caller
+// builds (the reference server uses the cryptofield package; auth holds
+// no key) — and wraps the user store in an [EmailProtectedUsers]: the
+// store's email key ([User.Email] as stored) is the index, the address is
+// sealed in [User.EmailSealed], and every user handed out has the address
+// opened again (a record whose address does not match its index is
+// [ErrSealedEmail]). Pending registrations, one-time codes, send
+// throttles and the failed-login counters of unknown identifiers are
+// keyed by the index; a pending registration stores no address (the code
+// goes to the address presented with the request, and the user is
+// created from the address presented again with the code). [Event]
+// identifiers that are email addresses become [EventEmailPrefix] plus
+// the index. Code that creates users outside [Accounts] (provisioning)
+// must use the same [EmailProtectedUsers]. [UserQuery.Search] through it
+// finds one exact address (a search with "@") or a username or full-name
+// substring.
+//
+// [Accounts.UpdateFullName] changes a user's name (the registration's
+// rules; compare-and-swap through [UserStore.UpdateFullName], which does
+// not move UpdatedAt, so it does not restart failed-login counts).
+//
 // # Email and events
 //
 // Emails are handed to the [Mailer] in the background (at most 64 at once,
@@ -342,8 +367,9 @@
 // email was sent; [Accounts.Flush] waits for them and [Accounts.Close]
 // also refuses new ones. A failed delivery becomes an [ActionMail] event.
 // [Message.LogValue] and [Event] never carry a password, code, token or
-// hash; an Event's Identifier is what the client typed and may hold CR/LF,
-// which the sink must encode (the audit package does).
+// hash; an Event's Identifier is what the client typed (or, under email
+// protection, the index of an address) and may hold CR/LF, which the sink
+// must encode (the audit package does).
 //
 // [Accounts] is safe for concurrent use.
 package auth
