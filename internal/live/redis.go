@@ -92,15 +92,9 @@ func NewRedis(ctx context.Context, client *redis.Client, local *Local, opts ...R
 func (r *Redis) run() {
 	defer close(r.done)
 	for msg := range r.ps.Channel() {
-		if len(msg.Payload) > maxMessage || !strings.HasPrefix(msg.Channel, r.prefix) {
-			r.log.Info("live: dropped an oversized or foreign message")
-			continue
-		}
-		var e Event
-		dec := json.NewDecoder(bytes.NewReader([]byte(msg.Payload)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&e); err != nil || e.check() != nil || Topic(e.Building) != msg.Channel[len(r.prefix):] {
-			r.log.Info("live: dropped an undecodable message")
+		e, ok := decodeMessage(r.prefix, msg.Channel, msg.Payload)
+		if !ok {
+			r.log.Info("live: dropped an undecodable, oversized or foreign message")
 			continue
 		}
 		_ = r.local.deliver(e)
@@ -137,4 +131,19 @@ func (r *Redis) Close() error {
 		_ = r.local.Close()
 	})
 	return err
+}
+
+// decodeMessage decodes a pub/sub message strictly: bounded size, known
+// fields only, a valid event whose topic is the channel's.
+func decodeMessage(prefix, channel, payload string) (Event, bool) {
+	if len(payload) > maxMessage || !strings.HasPrefix(channel, prefix) {
+		return Event{}, false
+	}
+	var e Event
+	dec := json.NewDecoder(bytes.NewReader([]byte(payload)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil || dec.More() || e.check() != nil || Topic(e.Building) != channel[len(prefix):] {
+		return Event{}, false
+	}
+	return e, true
 }
