@@ -51,7 +51,7 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	clk    *clock
 	tokens *auth.Service
@@ -91,7 +91,7 @@ const (
 // newHarness serves the handlers over memory repositories with two
 // facilities: "Westfield Sydney" (the original's example map, priced with
 // the original's rates) and "Elsewhere".
-func newHarness(t *testing.T) *harness { return newHarnessOn(t, "memory") }
+func newHarness(t testing.TB) *harness { return newHarnessOn(t, "memory") }
 
 // eachBackend runs f on a fresh harness per repository backend: memory,
 // bolt, and MongoDB when AUTOSPOT_TEST_MONGODB_URI is set.
@@ -110,7 +110,7 @@ type repos struct {
 
 var dbSeq atomic.Int64
 
-func newRepos(t *testing.T, backend string) repos {
+func newRepos(t testing.TB, backend string) repos {
 	t.Helper()
 	switch backend {
 	case "bolt":
@@ -151,7 +151,7 @@ func newRepos(t *testing.T, backend string) repos {
 	return repos{session.NewMemory(), wallet.NewMemory(), subscription.NewMemory(), emissions.NewMemory()}
 }
 
-func newHarnessOn(t *testing.T, backend string) *harness {
+func newHarnessOn(t testing.TB, backend string) *harness {
 	t.Helper()
 	rp := newRepos(t, backend)
 	clk := &clock{t: t0}
@@ -224,7 +224,7 @@ type resp struct {
 	Body   []byte
 }
 
-func (r resp) json(t *testing.T) map[string]any {
+func (r resp) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
