@@ -256,6 +256,8 @@ func (a *api) routes() []Route {
 		// Emissions (§10).
 		{Pattern: "GET /emissions/factors", Access: pa, Description: "emission constants", h: a.factors},
 		{Pattern: "POST /emissions/estimate", Access: au, Permission: auth.PermEmissionsOwn, Description: "estimate and record a saving for the caller", h: a.estimate},
+		{Pattern: "POST /emissions/estimate-for-route", Access: au, Permission: auth.PermEmissionsOwn, Description: "route between two points of a building (\"level,x,y\" or a feature id) against the dynamic baseline; recorded for the caller", h: a.estimateRoute},
+		{Pattern: "POST /emissions/estimate-session-journey", Access: au, Permission: auth.PermEmissionsOwn, Description: "entrance → slot → exit of one of the caller's sessions; recorded for the caller", h: a.estimateSession},
 		{Pattern: "GET /emissions/history", Access: au, Permission: auth.PermEmissionsOwn, Description: "the caller's records (?session_id&calculation_method&limit)", h: a.emissionHistory},
 		{Pattern: "GET /emissions/records/{id}", Access: au, Permission: auth.PermEmissionsOwn, Description: "one of the caller's records", h: a.emissionRecord},
 		{Pattern: "DELETE /emissions/clear", Access: au, Permission: auth.PermEmissionsWipe, Description: "delete a driver's records (?driver_id&session_id&confirm=true)", h: a.clearEmissions},

@@ -440,3 +440,40 @@ func TestPayAfterInterruptedEnd(t *testing.T) {
 		t.Fatalf("end without map %v", end)
 	}
 }
+
+func TestEmissionEstimates(t *testing.T) {
+	h := newHarness(t)
+	// The spec's static numbers through the API, recorded for the caller.
+	est := h.must(h.do("alice", "POST", "/emissions/estimate", map[string]any{"route_distance": 15, "baseline_distance": 60, "emissions_factor": 0.25}), 200).json(t)
+	e := est["estimate"].(map[string]any)
+	if e["actual_emissions"].(float64) != 3.75 || e["emissions_saved"].(float64) != 11.25 || e["percentage_saved"].(float64) != 75 {
+		t.Fatalf("estimate %v", est)
+	}
+	h.must(h.do("alice", "POST", "/emissions/estimate", map[string]any{"route_distance": 0}), 422)
+	// E1 → 1A is 3.2 cells (spec §4) against the dynamic baseline (20 on the example).
+	rt := h.must(h.do("alice", "POST", "/emissions/estimate-for-route", map[string]any{"building": building, "start": "E1", "end": "1,2,2"}), 200).json(t)
+	re := rt["record"].(map[string]any)["estimate"].(map[string]any)
+	if re["route_distance"].(float64) != 3.2 || re["baseline_distance"].(float64) != 20 || re["calculation_method"] != "dynamic" {
+		t.Fatalf("route estimate %v", rt)
+	}
+	h.must(h.do("alice", "POST", "/emissions/estimate-for-route", map[string]any{"building": building, "start": "1,x,2", "end": "E1"}), 400)
+	h.must(h.do("alice", "POST", "/emissions/estimate-for-route", map[string]any{"building": building, "start": "9,1,1", "end": "E1"}), 404)
+	s := h.must(h.do("alice", "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": "A"}), 201).json(t)
+	sid := s["session"].(map[string]any)["session_id"].(string)
+	j := h.must(h.do("alice", "POST", "/emissions/estimate-session-journey", map[string]any{"session_id": sid}), 200).json(t)
+	if j["session_id"] != sid || j["estimate"].(map[string]any)["route_distance"].(float64) <= 2 {
+		t.Fatalf("journey %v", j)
+	}
+	h.must(h.do("bob", "POST", "/emissions/estimate-session-journey", map[string]any{"session_id": sid}), 404)
+	hist := h.must(h.do("alice", "GET", "/emissions/history?limit=10", nil), 200).json(t)
+	if hist["count"].(float64) != 3 {
+		t.Fatalf("history %v", hist)
+	}
+	h.must(h.do("alice", "GET", "/emissions/history?calculation_method=magic", nil), 400)
+	// Wipes are admin-only and need confirmation.
+	h.must(h.do("alice", "DELETE", "/emissions/clear?confirm=true&driver_id=u-alice", nil), 403)
+	h.must(h.do("admin", "DELETE", "/emissions/clear?driver_id=u-alice", nil), 400)
+	if n := h.must(h.do("admin", "DELETE", "/emissions/clear?confirm=true&driver_id=u-alice", nil), 200).json(t)["deleted_count"].(float64); n != 3 {
+		t.Fatalf("deleted %v", n)
+	}
+}
