@@ -253,10 +253,13 @@ func (a *api) routes() []Route {
 		{Pattern: "GET /qr/entrance-code", Access: fs, Permission: auth.PermQRGenerate, Description: "signed entrance code as PNG or JSON (?building&entrance_id&format=png|json&ttl_hours)", h: a.entranceCode, facility: buildingFacility},
 		{Pattern: "GET /qr/entrance-codes", Access: fs, Permission: auth.PermQRGenerate, Description: "signed codes of every entrance of a building (?building)", h: a.entranceCodes, facility: buildingFacility},
 		{Pattern: "POST /qr/scan", Access: au, Permission: auth.PermQRScan, Description: "validate a scanned entrance code (signature and expiry)", h: a.scan},
+		{Pattern: "POST /qr/base64-to-image", Access: au, Permission: auth.PermQRScan, Description: "base64 PNG (≤ 48 KiB encoded, ≤ 1024×1024) → a PNG re-encoded by the server; anything else is 400", h: a.base64ToImage},
 		// Emissions (§10).
 		{Pattern: "GET /emissions/factors", Access: pa, Description: "emission constants", h: a.factors},
 		{Pattern: "POST /emissions/estimate", Access: au, Permission: auth.PermEmissionsOwn, Description: "estimate and record a saving for the caller", h: a.estimate},
 		{Pattern: "POST /emissions/estimate-for-route", Access: au, Permission: auth.PermEmissionsOwn, Description: "route between two points of a building (\"level,x,y\" or a feature id) against the dynamic baseline; recorded for the caller", h: a.estimateRoute},
+		{Pattern: "POST /emissions/estimate-for-parking-search", Access: au, Permission: auth.PermEmissionsOwn, Description: "entrance → the nearest slot free now (by route); recorded for the caller", h: a.estimateParkingSearch},
+		{Pattern: "POST /emissions/estimate_full_parking_journey", Access: au, Permission: auth.PermEmissionsOwn, Description: "start → slot → exit (points or feature ids; nearest exit when none); both legs and the total; recorded for the caller", h: a.estimateFullJourney},
 		{Pattern: "POST /emissions/estimate-session-journey", Access: au, Permission: auth.PermEmissionsOwn, Description: "entrance → slot → exit of one of the caller's sessions; recorded for the caller", h: a.estimateSession},
 		{Pattern: "GET /emissions/history", Access: au, Permission: auth.PermEmissionsOwn, Description: "the caller's records (?session_id&calculation_method&limit)", h: a.emissionHistory},
 		{Pattern: "GET /emissions/records/{id}", Access: au, Permission: auth.PermEmissionsOwn, Description: "one of the caller's records", h: a.emissionRecord},
