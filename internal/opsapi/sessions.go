@@ -236,8 +236,9 @@ type endResponse struct {
 }
 
 // maxPending is the pending-payment limit of the obligation a session end
-// records; the driver's plan limit is checked before ending (one active
-// session per driver serialises a driver's ends).
+// records (the fare is owed whatever the count); the driver's plan limit
+// on choosing to pay later is checked before ending and again after the
+// deferral is recorded ([api.holdPendingLimit]).
 const maxPending = 1 << 20
 
 func (a *api) endSession(w http.ResponseWriter, r *http.Request) {
@@ -284,8 +285,9 @@ func (a *api) endSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	var limit int
 	if req.Payment == "later" {
-		limit, err := a.subs.PendingLimit(ctx, me)
+		limit, err = a.subs.PendingLimit(ctx, me)
 		if err != nil {
 			a.internal(w, r, "subscription", err)
 			return
@@ -335,6 +337,12 @@ func (a *api) endSession(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, r, "charge session", err)
 		return
 	}
+	if req.Payment == "later" && pay.Status == session.PaymentPending {
+		if pay, err = a.holdPendingLimit(ctx, me, limit, pay); err != nil {
+			a.internal(w, r, "pending limit", err)
+			return
+		}
+	}
 	outcome.Payment = pay.Status
 	if pay.Transaction != nil {
 		outcome.TransactionID = pay.Transaction.ID
@@ -346,6 +354,34 @@ func (a *api) endSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// holdPendingLimit makes the plan's pending-payment limit hold for a
+// pay-later whose check before ending raced with another deferral (the
+// check reads the count, the deferral is recorded after the session
+// ends). The deferral is recorded first and the count read after it:
+// a deferral that finds more pending payments than the limit allows is
+// settled from the wallet at once. Of racing deferrals the k-th recorded
+// reads a count of at least k, so every one past the limit settles: the
+// limit is never exceeded by choice. (Only a short balance can still
+// leave it pending — the fare is owed either way.)
+func (a *api) holdPendingLimit(ctx context.Context, me string, limit int, pay paymentView) (paymentView, error) {
+	wl, err := a.d.Wallets.Wallet(ctx, me)
+	if err != nil {
+		return paymentView{}, err
+	}
+	if wl.PendingCount <= limit || pay.Transaction == nil {
+		return pay, nil
+	}
+	paid, err := a.d.Wallets.Settle(ctx, wallet.Settlement{DriverID: me, TransactionID: pay.Transaction.ID, Method: wallet.MethodWallet, Now: a.d.Now().UTC()})
+	if errors.Is(err, wallet.ErrInsufficientFunds) {
+		pay.Message = "Pending-payment limit reached and the balance is short; the payment is pending"
+		return pay, nil
+	}
+	if err != nil {
+		return paymentView{}, err
+	}
+	return paymentView{Status: session.PaymentPaid, Message: "Pending-payment limit reached: paid from the wallet", Transaction: &paid}, nil
 }
 
 // sessionKey is the idempotency key of a session's fare: one obligation
