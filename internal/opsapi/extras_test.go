@@ -13,7 +13,7 @@ import (
 	"testing"
 )
 
-func pngOf(t *testing.T, w, h int) []byte {
+func pngOf(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for x := 0; x < w; x++ {
