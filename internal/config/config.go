@@ -39,8 +39,9 @@ const (
 	// MinSecretLen is the minimum length in bytes of every secret.
 	MinSecretLen = 32
 	// MinProductionBcryptCost is the lowest AUTOSPOT_BCRYPT_COST accepted
-	// with ENV=production (tests use 4 for speed; the default is 12).
-	MinProductionBcryptCost = 10
+	// with ENV=production: the seed's 12, which SECURITY.md makes a floor
+	// (tests use 4 for speed in development mode).
+	MinProductionBcryptCost = 12
 )
 
 // JWT signing algorithms accepted in AUTOSPOT_JWT_ALG.
@@ -146,7 +147,7 @@ type Config struct {
 	TLSCert string
 	TLSKey  string
 
-	// BcryptCost is AUTOSPOT_BCRYPT_COST (default 12; ≥ 10 in production).
+	// BcryptCost is AUTOSPOT_BCRYPT_COST (default 12; ≥ 12 in production).
 	BcryptCost int
 	// LoginRate, AuthRate and APIRate are AUTOSPOT_LOGIN_RATE ("5/minute"
 	// per IP, the seed's), AUTOSPOT_AUTH_RATE ("20/minute" per IP, the

@@ -104,7 +104,7 @@ func TestProductionRefusals(t *testing.T) {
 		"AUTOSPOT_CORS_ORIGINS": "*",
 		"MONGODB_URI":           "mongodb://db.internal:27017/autospot",
 		"REDIS_URL":             "redis://cache.internal:6379/0",
-		"AUTOSPOT_BCRYPT_COST":  "4",
+		"AUTOSPOT_BCRYPT_COST":  "11", // below the seed's 12
 	}
 	_, err := config.Load(getenv(env))
 	var ce *config.Error
