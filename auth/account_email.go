@@ -41,7 +41,8 @@ type EmailProtector interface {
 //     username or full name only (the stored email is an index, not text).
 //     Such pages may hold fewer users than the limit while Next is set.
 //   - Users stored without a sealed email (before protection was enabled)
-//     are returned as stored, but are not found by ByEmail.
+//     are returned as stored, but are not found by ByEmail until
+//     [EmailProtectedUsers.MigratePlaintext] moves them.
 //
 // Create it with [NewEmailProtectedUsers]; [WithEmailProtection] wraps the
 // accounts' user store in one. It is safe for concurrent use when the
@@ -138,6 +139,57 @@ func (s *EmailProtectedUsers) UpdatePasswordHash(ctx context.Context, id, oldHas
 // UpdateFullName implements [UserStore].
 func (s *EmailProtectedUsers) UpdateFullName(ctx context.Context, id, oldName, newName string) error {
 	return s.inner.UpdateFullName(ctx, id, oldName, newName)
+}
+
+// UpdateEmail implements [UserStore] for addresses: oldEmail and newEmail
+// are normalised addresses, stored as their indexes, and newEmail is
+// sealed under id (the newSealed argument is ignored).
+func (s *EmailProtectedUsers) UpdateEmail(ctx context.Context, id, oldEmail, newEmail, _ string) error {
+	sealed, err := s.p.Seal(id, newEmail)
+	if err != nil {
+		return fmt.Errorf("auth: seal email: %w", err)
+	}
+	return s.inner.UpdateEmail(ctx, id, s.p.Index(oldEmail), s.p.Index(newEmail), sealed)
+}
+
+// MigratePlaintext moves every user stored without a sealed email (stored
+// before email protection was enabled) under protection: its stored
+// address is replaced by the index and the sealed address, each with one
+// compare-and-swap ([UserStore.UpdateEmail]), so it is safe to run while
+// the store is in use and to run again. It returns how many users it
+// moved. It reads every user, page by page.
+func (s *EmailProtectedUsers) MigratePlaintext(ctx context.Context) (int, error) {
+	moved := 0
+	after := ""
+	for {
+		page, err := s.inner.List(ctx, UserQuery{After: after, Limit: MaxUserPageSize})
+		if err != nil {
+			return moved, fmt.Errorf("auth: migrate emails: %w", err)
+		}
+		for _, u := range page.Users {
+			if u.EmailSealed != "" {
+				continue
+			}
+			addr := NormalizeEmail(u.Email)
+			sealed, err := s.p.Seal(u.ID, addr)
+			if err != nil {
+				return moved, fmt.Errorf("auth: migrate emails: seal: %w", err)
+			}
+			err = s.inner.UpdateEmail(ctx, u.ID, u.Email, s.p.Index(addr), sealed)
+			switch {
+			case err == nil:
+				moved++
+			case errors.Is(err, ErrUserChanged), errors.Is(err, ErrUserNotFound):
+				// Moved or deleted meanwhile.
+			default:
+				return moved, fmt.Errorf("auth: migrate emails: user %s: %w", u.ID, err)
+			}
+		}
+		if page.Next == "" {
+			return moved, nil
+		}
+		after = page.Next
+	}
 }
 
 // UpdateRoles implements [UserStore].

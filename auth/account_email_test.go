@@ -337,3 +337,56 @@ func TestUpdateFullName(t *testing.T) {
 		t.Errorf("unknown user: %v", err)
 	}
 }
+
+func TestMigratePlaintextEmails(t *testing.T) {
+	ctx := context.Background()
+	prot := newTestProtector(t)
+	inner := memory.NewUserStore()
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, u := range []auth.User{
+		{ID: "u1", Email: "alice@example.com", Username: "alice", PasswordHash: "h", CreatedAt: at, UpdatedAt: at},
+		{ID: "u2", Email: "bob@example.com", Username: "bob", PasswordHash: "h", CreatedAt: at, UpdatedAt: at},
+	} {
+		if err := inner.Create(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := auth.NewEmailProtectedUsers(inner, prot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Create(ctx, auth.User{ID: "u3", Email: "carol@example.com", Username: "carol", PasswordHash: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	// Before: the plaintext users are read, but not found by email.
+	if u, err := s.ByID(ctx, "u1"); err != nil || u.Email != "alice@example.com" {
+		t.Fatalf("legacy user: %+v %v", u, err)
+	}
+	if _, err := s.ByEmail(ctx, "alice@example.com"); !errors.Is(err, auth.ErrUserNotFound) {
+		t.Fatalf("legacy user by email before migration: %v", err)
+	}
+	n, err := s.MigratePlaintext(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("migrated %d, %v; want 2", n, err)
+	}
+	if n, err := s.MigratePlaintext(ctx); err != nil || n != 0 {
+		t.Fatalf("second run migrated %d, %v", n, err)
+	}
+	assertNoPlainEmail(t, inner, "alice@example.com")
+	assertNoPlainEmail(t, inner, "bob@example.com")
+	for _, addr := range []string{"alice@example.com", "bob@example.com", "carol@example.com"} {
+		if u, err := s.ByEmail(ctx, addr); err != nil || u.Email != addr {
+			t.Fatalf("ByEmail(%s) after migration: %+v %v", addr, u, err)
+		}
+	}
+	// UpdateEmail through the wrapper takes addresses.
+	if err := s.UpdateEmail(ctx, "u1", "alice@example.com", "alice@example.net", ""); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := s.ByEmail(ctx, "alice@example.net"); err != nil || u.ID != "u1" {
+		t.Fatalf("after UpdateEmail: %+v %v", u, err)
+	}
+	if err := s.UpdateEmail(ctx, "u2", "bob@example.com", "carol@example.com", ""); !errors.Is(err, auth.ErrEmailTaken) {
+		t.Fatalf("UpdateEmail to a taken address: %v", err)
+	}
+}

@@ -129,6 +129,16 @@ type UserStore interface {
 	// different stored name is ErrUserChanged and changes nothing.
 	UpdateFullName(ctx context.Context, id, oldName, newName string) error
 
+	// UpdateEmail replaces the email key by newEmail and EmailSealed by
+	// newSealed, if the stored email still equals oldEmail
+	// (compare-and-swap); the unique key moves atomically. It leaves
+	// UpdatedAt alone. A newEmail held by another user is ErrEmailTaken,
+	// an unknown id ErrUserNotFound, a different stored email
+	// ErrUserChanged; each changes nothing. It exists so that users
+	// stored in clear can be moved under email protection
+	// ([EmailProtectedUsers.MigratePlaintext]).
+	UpdateEmail(ctx context.Context, id, oldEmail, newEmail, newSealed string) error
+
 	// UpdateRoles replaces the roles and facility and sets UpdatedAt.
 	// An unknown id is ErrUserNotFound.
 	UpdateRoles(ctx context.Context, id string, roles []Role, facility string, at time.Time) error

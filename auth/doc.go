@@ -355,6 +355,8 @@
 // must use the same [EmailProtectedUsers]. [UserQuery.Search] through it
 // finds one exact address (a search with "@") or a username or full-name
 // substring.
+// [EmailProtectedUsers.MigratePlaintext] moves users stored in clear
+// under protection ([UserStore.UpdateEmail], one compare-and-swap each).
 //
 // [Accounts.UpdateFullName] changes a user's name (the registration's
 // rules; compare-and-swap through [UserStore.UpdateFullName], which does

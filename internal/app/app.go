@@ -39,8 +39,9 @@ type App struct {
 	AuditStore audit.Store
 	AuditChain *audit.Chain
 
-	pruners []func(ctx context.Context, now time.Time) error
-	closers []func() error
+	emailUsers *auth.EmailProtectedUsers
+	pruners    []func(ctx context.Context, now time.Time) error
+	closers    []func() error
 }
 
 // Options are the non-configuration inputs of [Open].
@@ -139,7 +140,20 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	if err != nil {
 		return nil, fmt.Errorf("app: email protection: %w", err)
 	}
-	a.Users = users
+	a.Users, a.emailUsers = users, users
+	// The embedded database may hold users stored in clear by an earlier
+	// version: move them under protection (one compare-and-swap each; a
+	// scan of the users, cheap at embedded sizes). MongoDB deployments
+	// run App.MigrateEmails when they need it.
+	if cfg.MongoURI == "" {
+		n, err := users.MigratePlaintext(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("app: %w", err)
+		}
+		if n > 0 {
+			o.Logger.Info("app: moved users' email addresses under protection", "users", n)
+		}
+	}
 	profiles, err := profile.NewService(st.profiles, keyring, bi, o.Now)
 	if err != nil {
 		return nil, err
@@ -243,6 +257,14 @@ func (a *App) Prune(ctx context.Context, now time.Time) error {
 		errs = append(errs, p(ctx, now))
 	}
 	return errors.Join(errs...)
+}
+
+// MigrateEmails moves users stored with a plaintext email (by a version
+// before email protection) under protection and returns how many it
+// moved; see auth.EmailProtectedUsers.MigratePlaintext. Open does it by
+// itself for the embedded database.
+func (a *App) MigrateEmails(ctx context.Context) (int, error) {
+	return a.emailUsers.MigratePlaintext(ctx)
 }
 
 // Close releases everything, newest first.

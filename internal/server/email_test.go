@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/autospot/autospot/auth"
+	"github.com/autospot/autospot/password"
 	"github.com/autospot/autospot/store/bolt"
 )
 
@@ -138,5 +140,47 @@ func TestProfileFullName(t *testing.T) {
 	g := s.do(req{method: "GET", path: "/auth/profile", token: tk.Access}).json(t)
 	if g["user"].(map[string]any)["full_name"] != "Nora Batty" || g["profile"].(map[string]any)["phone"] != "+61 400 111 333" {
 		t.Fatalf("after refusals: %v", g)
+	}
+}
+
+// TestPlaintextUsersMigrated: a user an earlier version stored with a
+// plaintext email in the embedded database is moved under protection when
+// the server opens, and logs in by email as before.
+func TestPlaintextUsersMigrated(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	env := map[string]string{"AUTOSPOT_DATA_DIR": dir, "AUTOSPOT_BCRYPT_COST": "4", "AUTOSPOT_PUBLIC_URL": "https://autospot.example"}
+	s := openStack(t, dir, env, &clock{now: time.Now()})
+	hash, err := password.New(password.Config{BcryptCost: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, err := hash.Hash(ctx, goodPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.close()
+	db, err := bolt.Open(filepath.Join(dir, "autospot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	err = db.UserStore().Create(ctx, auth.User{ID: "legacy1", Email: "old.timer@example.com", Username: "oldtimer", FullName: "Old Timer",
+		PasswordHash: pw, Roles: []auth.Role{auth.RoleDriver}, CreatedAt: now, UpdatedAt: now})
+	if cerr := db.Close(); err != nil || cerr != nil {
+		t.Fatal(err, cerr)
+	}
+
+	s = openStack(t, dir, env, s.clock)
+	s.login("old.timer@example.com", goodPassword, "")
+	s.close()
+	db, err = bolt.Open(filepath.Join(dir, "autospot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := db.UserStore().ByID(ctx, "legacy1")
+	if err != nil || strings.Contains(u.Email, "old.timer") || u.EmailSealed == "" {
+		t.Fatalf("after migration: email %q sealed %q, %v", u.Email, u.EmailSealed, err)
 	}
 }

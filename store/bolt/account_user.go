@@ -241,6 +241,43 @@ func (s *UserStore) UpdateFullName(ctx context.Context, id, oldName, newName str
 	})
 }
 
+// UpdateEmail implements [auth.UserStore]: the record and the email
+// index change in one transaction.
+func (s *UserStore) UpdateEmail(ctx context.Context, id, oldEmail, newEmail, newSealed string) error {
+	if newEmail == "" {
+		return fmt.Errorf("bolt: update email: empty email")
+	}
+	return s.db.update(ctx, "update email", func(tx *bbolt.Tx) error {
+		b, err := openUserBuckets(tx)
+		if err != nil {
+			return err
+		}
+		k := []byte(id)
+		u, ok, err := b.get(k)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return auth.ErrUserNotFound
+		case u.Email != oldEmail:
+			return auth.ErrUserChanged
+		}
+		if other := b.byEmail.Get([]byte(newEmail)); other != nil && !bytes.Equal(other, k) {
+			return auth.ErrEmailTaken
+		}
+		if bytes.Equal(b.byEmail.Get([]byte(u.Email)), k) {
+			if err := b.byEmail.Delete([]byte(u.Email)); err != nil {
+				return wrap("update email", err)
+			}
+		}
+		u.Email, u.EmailSealed = newEmail, newSealed
+		if err := b.byID.Put(k, encodeUser(&u)); err != nil {
+			return wrap("update email", err)
+		}
+		return wrap("update email", b.byEmail.Put([]byte(newEmail), k))
+	})
+}
+
 // UpdateRoles implements [auth.UserStore].
 func (s *UserStore) UpdateRoles(ctx context.Context, id string, roles []auth.Role, facility string, at time.Time) error {
 	return s.modify(ctx, "update roles", id, func(u *auth.User) error {

@@ -135,6 +135,30 @@ func (s *UserStore) UpdateFullName(ctx context.Context, id, oldName, newName str
 	})
 }
 
+// UpdateEmail implements [auth.UserStore].
+func (s *UserStore) UpdateEmail(ctx context.Context, id, oldEmail, newEmail, newSealed string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.byID[id]
+	switch {
+	case !ok:
+		return auth.ErrUserNotFound
+	case u.Email != oldEmail:
+		return auth.ErrUserChanged
+	}
+	if other, taken := s.byEmail[newEmail]; taken && other != id {
+		return auth.ErrEmailTaken
+	}
+	delete(s.byEmail, u.Email)
+	u.Email, u.EmailSealed = newEmail, newSealed
+	s.byEmail[newEmail] = id
+	s.byID[id] = u
+	return nil
+}
+
 // UpdateRoles implements [auth.UserStore].
 func (s *UserStore) UpdateRoles(ctx context.Context, id string, roles []auth.Role, facility string, at time.Time) error {
 	return s.update(ctx, id, func(u *auth.User) error {

@@ -239,6 +239,95 @@ func (s *UserStore) UpdateFullName(ctx context.Context, id, oldName, newName str
 	})
 }
 
+// emailMoveTTL bounds how long an UpdateEmail claim (see UpdateEmail)
+// blocks other moves of the same user if its holder never removes it.
+const emailMoveTTL = time.Minute
+
+// UpdateEmail implements [auth.UserStore]. The email lives in the head
+// document under its unique index, which only an update can change, and
+// updates are not atomic on every server (see "Atomicity"). So a move
+// first claims the user by inserting a claim document under a unique _id
+// (in the user's version collection, filed under its chain, so Delete
+// removes it): of concurrent moves exactly one holds the claim; it checks
+// the stored email, updates the head (filter on id and old email, under
+// the unique email index), and removes the claim. A claim left by a
+// crashed mover lapses after a minute. A concurrent change of the user's
+// password, roles or lock only refreshes the head's copy of the mutable
+// part, which on a server whose updates are read-modify-write may race
+// with the move's update; this is meant for the one-off migration of
+// users under email protection.
+func (s *UserStore) UpdateEmail(ctx context.Context, id, oldEmail, newEmail, newSealed string) error {
+	var h struct {
+		Inc   string `bson:"inc"`
+		Email string `bson:"email"`
+	}
+	err := s.reg.heads.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "inc", Value: 1}, {Key: "email", Value: 1}})).Decode(&h)
+	switch {
+	case notFound(err):
+		return auth.ErrUserNotFound
+	case err != nil:
+		return fmt.Errorf("mongo: update email: %w", err)
+	case h.Email != oldEmail:
+		return auth.ErrUserChanged
+	}
+	chain := chainKey(id, h.Inc)
+	claimID := chain + "/email-move"
+	now := time.Now().UTC()
+	claimed := false
+	for range 2 {
+		_, err := s.reg.versions.InsertOne(ctx, versionDoc{ID: claimID, K: chain, V: -1, Exp: now.Add(emailMoveTTL)})
+		if err == nil {
+			claimed = true
+			break
+		}
+		if !driver.IsDuplicateKeyError(err) {
+			return fmt.Errorf("mongo: update email: %w", err)
+		}
+		var c versionDoc
+		if err := s.reg.versions.FindOne(ctx, bson.D{{Key: "_id", Value: claimID}}).Decode(&c); err != nil && !notFound(err) {
+			return fmt.Errorf("mongo: update email: %w", err)
+		} else if err == nil && !c.Exp.Before(now) {
+			return auth.ErrUserChanged // another move holds the claim
+		} else if err == nil {
+			_, _ = s.reg.versions.DeleteOne(ctx, bson.D{{Key: "_id", Value: claimID}, {Key: "exp", Value: c.Exp}})
+		}
+	}
+	if !claimed {
+		return auth.ErrUserChanged
+	}
+	defer func() {
+		_, _ = s.reg.versions.DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: claimID}})
+	}()
+	upd := bson.D{{Key: "$set", Value: bson.D{{Key: "email", Value: newEmail}, {Key: "emailSealed", Value: newSealed}}}}
+	if newSealed == "" {
+		upd = bson.D{
+			{Key: "$set", Value: bson.D{{Key: "email", Value: newEmail}}},
+			{Key: "$unset", Value: bson.D{{Key: "emailSealed", Value: ""}}},
+		}
+	}
+	res, err := s.reg.heads.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "email", Value: oldEmail}}, upd)
+	if err != nil {
+		// Servers differ in how they report a unique-index violation on
+		// update (FerretDB: an internal error), so look the key up.
+		n, cerr := s.reg.heads.CountDocuments(ctx, bson.D{{Key: "email", Value: newEmail}, {Key: "_id", Value: bson.D{{Key: "$ne", Value: id}}}}, options.Count().SetLimit(1))
+		if cerr == nil && n > 0 {
+			return auth.ErrEmailTaken
+		}
+		return fmt.Errorf("mongo: update email: %w", err)
+	}
+	if res.MatchedCount == 1 {
+		return nil
+	}
+	n, err := s.reg.heads.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}}, options.Count().SetLimit(1))
+	switch {
+	case err != nil:
+		return fmt.Errorf("mongo: update email: %w", err)
+	case n == 0:
+		return auth.ErrUserNotFound
+	}
+	return auth.ErrUserChanged
+}
+
 // UpdateRoles implements [auth.UserStore].
 func (s *UserStore) UpdateRoles(ctx context.Context, id string, roles []auth.Role, facility string, at time.Time) error {
 	return s.change(ctx, "update roles", id, func(st *userState) error {

@@ -80,6 +80,7 @@ func RunUserStore(t *testing.T, newStore func(t *testing.T) auth.UserStore) {
 				"ByUsername":     second(s.ByUsername(ctx, "bob")),
 				"UpdatePassword": s.UpdatePasswordHash(ctx, "nope", "a", "b", authBase),
 				"UpdateFullName": s.UpdateFullName(ctx, "nope", "a", "b"),
+				"UpdateEmail":    s.UpdateEmail(ctx, "nope", "a", "b", "c"),
 				"UpdateRoles":    s.UpdateRoles(ctx, "nope", nil, "", authBase),
 				"SetLockedUntil": s.SetLockedUntil(ctx, "nope", authBase, authBase),
 				"Delete":         s.Delete(ctx, "nope"),
@@ -293,6 +294,64 @@ func RunUserStore(t *testing.T, newStore func(t *testing.T) auth.UserStore) {
 			wg.Wait()
 			if wins.Load() != 1 {
 				t.Fatalf("%d parallel renames from one name won, want 1", wins.Load())
+			}
+		}},
+		{"update email is compare-and-swap and moves the unique key", func(t *testing.T, s auth.UserStore) {
+			u := accountUser("u1", "alice@example.com", "alice")
+			mustCreateUser(t, s, u)
+			mustCreateUser(t, s, accountUser("u2", "bob@example.com", "bob"))
+			if err := s.UpdateEmail(ctx, "u1", "stale@example.com", "idx-1", "sealed-1"); !errors.Is(err, auth.ErrUserChanged) {
+				t.Fatalf("stale: %v", err)
+			}
+			if err := s.UpdateEmail(ctx, "u1", "alice@example.com", "bob@example.com", "sealed-1"); !errors.Is(err, auth.ErrEmailTaken) {
+				t.Fatalf("taken: %v", err)
+			}
+			got, _ := s.ByEmail(ctx, "alice@example.com")
+			checkUser(t, got, u)
+			if err := s.UpdateEmail(ctx, "u1", "alice@example.com", "idx-1", "sealed-1"); err != nil {
+				t.Fatal(err)
+			}
+			u.Email, u.EmailSealed = "idx-1", "sealed-1"
+			got, err := s.ByEmail(ctx, "idx-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkUser(t, got, u)
+			if _, err := s.ByEmail(ctx, "alice@example.com"); !errors.Is(err, auth.ErrUserNotFound) {
+				t.Fatalf("old email still found: %v", err)
+			}
+			// The old address is free, the new key taken.
+			mustCreateUser(t, s, accountUser("u3", "alice@example.com", "alice3"))
+			if err := s.Create(ctx, accountUser("u4", "idx-1", "alice4")); !errors.Is(err, auth.ErrEmailTaken) {
+				t.Fatalf("new key not unique: %v", err)
+			}
+			// Re-sealing under the same key is allowed.
+			if err := s.UpdateEmail(ctx, "u1", "idx-1", "idx-1", "sealed-2"); err != nil {
+				t.Fatal(err)
+			}
+			u.EmailSealed = "sealed-2"
+			got, _ = s.ByID(ctx, "u1")
+			checkUser(t, got, u)
+			// Deleting frees the new key.
+			if err := s.Delete(ctx, "u1"); err != nil {
+				t.Fatal(err)
+			}
+			mustCreateUser(t, s, accountUser("u5", "idx-1", "alice5"))
+			var wins atomic.Int32
+			var wg sync.WaitGroup
+			for i := range 20 {
+				wg.Go(func() {
+					err := s.UpdateEmail(ctx, "u2", "bob@example.com", fmt.Sprintf("idx-b%d", i), "sealed")
+					if err == nil {
+						wins.Add(1)
+					} else if !errors.Is(err, auth.ErrUserChanged) {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if wins.Load() != 1 {
+				t.Fatalf("%d parallel email updates from one email won, want 1", wins.Load())
 			}
 		}},
 		{"roles and lock", func(t *testing.T, s auth.UserStore) {
