@@ -2,6 +2,7 @@ package opsapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"image"
 	"image/color"
@@ -11,6 +12,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/autospot/autospot/internal/parking"
 )
 
 func pngOf(t testing.TB, w, h int) []byte {
@@ -165,4 +168,40 @@ func TestEstimateParkingSearch(t *testing.T) {
 	}
 	h.must(h.do("bob", "POST", "/emissions/estimate-for-parking-search", map[string]any{"building": building, "entrance_id": ""}), 400)
 	h.must(h.do("bob", "POST", "/emissions/estimate-for-parking-search", map[string]any{"building": building, "entrance_id": "nope"}), 404)
+}
+
+// TestFullJourneySpecNumbers: the spec's journey (§13: 15 + 12 = 27) on a
+// straight lane: entrance, 14 corridor cells, slot, 11 corridor cells,
+// exit. With the static baseline (100 m, 0.194 g/m) the saving follows
+// §10's arithmetic: actual 5.24 g, baseline 19.4 g, saved 14.16 g, 73%.
+func TestFullJourneySpecNumbers(t *testing.T) {
+	h := newHarness(t)
+	lane := []string{"E:E1"}
+	for i := 0; i < 14; i++ {
+		lane = append(lane, "C")
+	}
+	lane = append(lane, "S:L15")
+	for i := 0; i < 11; i++ {
+		lane = append(lane, "C")
+	}
+	lane = append(lane, "X:X27")
+	walls := strings.TrimSpace(strings.Repeat("W ", len(lane)))
+	lvl, err := parking.LevelFromText(1, walls, strings.Join(lane, " "), walls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.maps.CreateMap(context.Background(), &parking.Map{ID: "m-lane", FacilityID: facSydney, Building: "Lane", Levels: []parking.Level{lvl}}); err != nil {
+		t.Fatal(err)
+	}
+	j := h.must(h.do("alice", "POST", "/emissions/estimate_full_parking_journey", map[string]any{
+		"building": "Lane", "start": "E1", "slot_id": "L15", "exit": "X27", "use_dynamic_baseline": false}), 200).json(t)
+	if num(t, j, "start_to_slot", "distance") != 15 || num(t, j, "slot_to_exit", "distance") != 12 || num(t, j, "total_distance") != 27 {
+		t.Fatalf("journey %v", j)
+	}
+	est := j["record"].(map[string]any)["estimate"].(map[string]any)
+	for k, want := range map[string]float64{"route_distance": 27, "baseline_distance": 100, "actual_emissions": 5.24, "baseline_emissions": 19.4, "emissions_saved": 14.16, "percentage_saved": 73} {
+		if got, _ := est[k].(float64); got != want {
+			t.Errorf("%s = %v, want %v", k, est[k], want)
+		}
+	}
 }
