@@ -157,3 +157,48 @@ func ExampleAccounts_RequestPasswordReset() {
 	// <nil>
 	// auth: invalid or expired reset link
 }
+
+// demoProtector stands in for a real EmailProtector (the reference server
+// uses cryptofield's BlindIndex and AEAD Keyring). It is NOT secure: it
+// only shows the shape.
+type demoProtector struct{}
+
+func (demoProtector) Index(email string) string { return fmt.Sprintf("idx-%d", len(email)) }
+func (demoProtector) Seal(id, email string) (string, error) {
+	return id + ":" + strings.ToUpper(email), nil // a real one encrypts with id as AD
+}
+func (demoProtector) Open(id, sealed string) (string, error) {
+	rest, ok := strings.CutPrefix(sealed, id+":")
+	if !ok {
+		return "", errors.New("sealed for another user")
+	}
+	return strings.ToLower(rest), nil
+}
+
+// Users behind email protection are created and found by address, while
+// the store underneath holds only the index and the sealed address.
+func ExampleNewEmailProtectedUsers() {
+	ctx := context.Background()
+	raw := memory.NewUserStore()
+	users, err := auth.NewEmailProtectedUsers(raw, demoProtector{})
+	if err != nil {
+		panic(err)
+	}
+	if err := users.Create(ctx, auth.User{ID: "u1", Email: "ann@example.com", Username: "ann", PasswordHash: "…"}); err != nil {
+		panic(err)
+	}
+	u, _ := users.ByEmail(ctx, "ann@example.com")
+	stored, _ := raw.ByID(ctx, "u1")
+	fmt.Println("caller sees:", u.Email)
+	fmt.Println("store holds:", stored.Email, stored.EmailSealed)
+
+	// A sealed address that does not open (another user's, a lost key)
+	// is a server error, never a silent plaintext.
+	_ = raw.Create(ctx, auth.User{ID: "u2", Email: stored.Email + "x", EmailSealed: stored.EmailSealed, Username: "eve"})
+	_, err = users.ByID(ctx, "u2")
+	fmt.Println(errors.Is(err, auth.ErrSealedEmail))
+	// Output:
+	// caller sees: ann@example.com
+	// store holds: idx-15 u1:ANN@EXAMPLE.COM
+	// true
+}
