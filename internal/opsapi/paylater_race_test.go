@@ -34,40 +34,41 @@ func (s *staleWallets) Wallet(ctx context.Context, driverID string) (wallet.Wall
 // wallet, so a basic driver still holds one pending payment by choice.
 // Without the check after recording, the second pay-later stays pending.
 func TestPayLaterLimitHoldsUnderRace(t *testing.T) {
-	h := newHarness(t)
-	sw := &staleWallets{Repository: h.deps.Wallets}
-	d := h.deps
-	d.Wallets = sw
-	mux := http.NewServeMux()
-	if err := opsapi.Register(mux, d); err != nil {
-		t.Fatal(err)
-	}
-	h.srv = httptest.NewServer(mux)
-	t.Cleanup(h.srv.Close)
+	eachBackend(t, func(t *testing.T, h *harness) {
+		sw := &staleWallets{Repository: h.deps.Wallets}
+		d := h.deps
+		d.Wallets = sw
+		mux := http.NewServeMux()
+		if err := opsapi.Register(mux, d); err != nil {
+			t.Fatal(err)
+		}
+		h.srv = httptest.NewServer(mux)
+		t.Cleanup(h.srv.Close)
 
-	h.topUp("alice", 10_000)
-	ride := func(vehicle string) map[string]any {
-		h.must(h.do("alice", "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": vehicle}), 201)
-		h.clk.Add(time.Hour)
-		return h.must(h.do("alice", "POST", "/session/end", map[string]any{"payment": "later"}), 200).json(t)["payment"].(map[string]any)
-	}
-	if p := ride("A1"); p["status"] != "pending" {
-		t.Fatalf("first pay-later %v", p)
-	}
-	before := h.balance("alice")
-	sw.armed.Store(true)
-	p := ride("A2")
-	if sw.armed.Load() {
-		t.Fatal("the stale read was not used")
-	}
-	if p["status"] != "paid" {
-		t.Fatalf("second pay-later over the basic limit: %v", p)
-	}
-	if h.balance("alice") >= before {
-		t.Fatal("the fare was not paid from the wallet")
-	}
-	pend := h.must(h.do("alice", "GET", "/wallet/pending-payments", nil), 200).json(t)["pending_payments"].([]any)
-	if len(pend) != 1 {
-		t.Fatalf("%d pending payments for a basic driver", len(pend))
-	}
+		h.topUp("alice", 10_000)
+		ride := func(vehicle string) map[string]any {
+			h.must(h.do("alice", "POST", "/session/start", map[string]any{"building": building, "entrance_id": "E1", "vehicle_id": vehicle}), 201)
+			h.clk.Add(time.Hour)
+			return h.must(h.do("alice", "POST", "/session/end", map[string]any{"payment": "later"}), 200).json(t)["payment"].(map[string]any)
+		}
+		if p := ride("A1"); p["status"] != "pending" {
+			t.Fatalf("first pay-later %v", p)
+		}
+		before := h.balance("alice")
+		sw.armed.Store(true)
+		p := ride("A2")
+		if sw.armed.Load() {
+			t.Fatal("the stale read was not used")
+		}
+		if p["status"] != "paid" {
+			t.Fatalf("second pay-later over the basic limit: %v", p)
+		}
+		if h.balance("alice") >= before {
+			t.Fatal("the fare was not paid from the wallet")
+		}
+		pend := h.must(h.do("alice", "GET", "/wallet/pending-payments", nil), 200).json(t)["pending_payments"].([]any)
+		if len(pend) != 1 {
+			t.Fatalf("%d pending payments for a basic driver", len(pend))
+		}
+	})
 }
