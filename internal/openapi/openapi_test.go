@@ -259,3 +259,19 @@ func TestDocumentIsCopy(t *testing.T) {
 		t.Fatal("Document returned the embedded bytes")
 	}
 }
+
+// TestMountedInServer: mounted on the reference server (server.Mount), the
+// document is served publicly, as JSON, through the server's whole chain.
+func TestMountedInServer(t *testing.T) {
+	_, h := openServer(t)
+	r := httptest.NewRequest("GET", "/openapi.json", nil)
+	r.RemoteAddr = "192.0.2.1:1"
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+		t.Fatalf("%d %q", w.Code, w.Header().Get("Content-Type"))
+	}
+	if w.Body.String() != string(openapi.Document()) {
+		t.Fatal("the server answered something else")
+	}
+}

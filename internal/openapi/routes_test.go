@@ -60,6 +60,20 @@ func split(pattern string) (string, string) {
 // mount, as the app mounts it), opsapi's table and this package's route.
 func registeredRoutes(t testing.TB) []route {
 	t.Helper()
+	rts, _ := openServer(t)
+	return rts
+}
+
+// mountDocument is the mount line for the server (what the app adds).
+func mountDocument(mux *http.ServeMux, _ server.MountEnv) error {
+	mux.Handle(openapi.Pattern, openapi.Handler())
+	return nil
+}
+
+// openServer builds the app with the document mounted and returns its
+// routes and handler.
+func openServer(t testing.TB) ([]route, http.Handler) {
+	t.Helper()
 	seed := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("s", 32)))
 	env := map[string]string{
 		"AUTOSPOT_DATA_DIR": t.TempDir(), "AUTOSPOT_BCRYPT_COST": "4",
@@ -79,7 +93,7 @@ func registeredRoutes(t testing.TB) []route {
 		parkingRoutes = api.Routes()
 		return nil
 	}
-	a, err := app.Open(context.Background(), cfg, app.Options{Stdout: &strings.Builder{}, Mounts: []server.Mount{capture}})
+	a, err := app.Open(context.Background(), cfg, app.Options{Stdout: &strings.Builder{}, Mounts: []server.Mount{capture, mountDocument}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,9 +121,9 @@ func registeredRoutes(t testing.TB) []route {
 	m, p := split(openapi.Pattern)
 	for _, rt := range out {
 		if rt.Method == m && rt.Path == p {
-			return out
+			return out, a.Server.Handler()
 		}
 	}
 	out = append(out, route{Method: m, Path: p, Source: "openapi", Access: "public", Description: "this OpenAPI 3.1 document"})
-	return out
+	return out, a.Server.Handler()
 }
