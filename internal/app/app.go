@@ -20,6 +20,7 @@ import (
 	"github.com/autospot/autospot/headers"
 	"github.com/autospot/autospot/internal/accounts"
 	"github.com/autospot/autospot/internal/config"
+	"github.com/autospot/autospot/internal/opsapi"
 	"github.com/autospot/autospot/internal/profile"
 	"github.com/autospot/autospot/internal/server"
 	"github.com/autospot/autospot/password"
@@ -172,6 +173,10 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 			return nil, err
 		}
 	}
+	ops, err := a.opsDeps(ctx, cfg, st, tokens, lg, o, st.redis)
+	if err != nil {
+		return nil, err
+	}
 	policy := password.AutoSpot()
 	acc, err := auth.NewAccounts(tokens, hasher,
 		auth.AccountStores{Users: users, Pending: st.pending, OTPs: st.otps, Attempts: st.attempts, Resets: st.resets},
@@ -180,7 +185,12 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 		auth.WithEventSink(auditBridge{lg}),
 		auth.WithEmailProtection(prot),
 		auth.WithOTPKey(deriveKey(cfg.AuditKey, "autospot/otp-codes")),
-		auth.WithDeleteHook(func(ctx context.Context, u auth.User) error { return profiles.Delete(ctx, u.ID) }),
+		auth.WithDeleteHook(func(ctx context.Context, u auth.User) error {
+			if err := opsapi.DeleteDriverData(ctx, ops, u.ID); err != nil {
+				return err
+			}
+			return profiles.Delete(ctx, u.ID)
+		}),
 		auth.WithAccountsClock(o.Now),
 	)
 	if err != nil {
@@ -204,7 +214,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 		Config: cfg, Logger: o.Logger, Audit: lg, AuditStore: st.trail, AuditChain: chain,
 		Tokens: tokens, RBAC: auth.DefaultRBAC(), Users: users, Accounts: acc, Provisioner: a.Provisioner,
 		Profiles: profiles, RateStore: st.rates, IPs: ips, Ready: st.ready, Registry: a.Registry, Now: o.Now,
-		Version: o.Version, EMFOutput: o.Stdout, Mounts: append([]server.Mount{pm}, o.Mounts...),
+		Version: o.Version, EMFOutput: o.Stdout, Mounts: append([]server.Mount{pm, opsMount(ops)}, o.Mounts...),
 	})
 	if err != nil {
 		return nil, err

@@ -34,7 +34,10 @@ type stores struct {
 	profiles profile.Store
 	rates    ratelimit.Store
 	parking  parkingRepo
-	ready    []server.ReadyCheck
+	ops      opsRepos
+	// redis is the client of REDIS_URL (nil without it), for live updates.
+	redis *goredis.Client
+	ready []server.ReadyCheck
 }
 
 // openStores picks the backends: MongoDB for durable data when
@@ -57,6 +60,9 @@ func (a *App) openStores(ctx context.Context, cfg config.Config, o Options) (sto
 		st.pending, st.otps, st.attempts, st.resets = ms.PendingStore(), ms.OTPStore(), ms.AttemptStore(), ms.ResetStore()
 		st.profiles = profile.NewMongoStore(ms.Database())
 		if st.parking, err = openParkingMongo(ctx, ms); err != nil {
+			return st, err
+		}
+		if st.ops, err = openOpsMongo(ctx, ms.Database()); err != nil {
 			return st, err
 		}
 		a.pruners = append(a.pruners, func(ctx context.Context, now time.Time) error { _, err := ms.Prune(ctx, now); return err })
@@ -84,6 +90,9 @@ func (a *App) openStores(ctx context.Context, cfg config.Config, o Options) (sto
 		if st.parking, err = a.openParkingBolt(cfg.DataDir); err != nil {
 			return st, err
 		}
+		if st.ops, err = a.openOpsBolt(cfg.DataDir); err != nil {
+			return st, err
+		}
 	}
 	if cfg.RedisURL != "" {
 		rs, err := sredis.Open(cfg.RedisURL)
@@ -98,6 +107,7 @@ func (a *App) openStores(ctx context.Context, cfg config.Config, o Options) (sto
 		}
 		client := goredis.NewClient(opt)
 		a.closers = append(a.closers, client.Close)
+		st.redis = client
 		rl, err := redisstore.New(client)
 		if err != nil {
 			return st, err

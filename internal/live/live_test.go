@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -217,4 +218,52 @@ func TestRedisDropsBadMessages(t *testing.T) {
 	if e := recv(t, s); e.Slot != "ok" {
 		t.Fatalf("got %+v", e)
 	}
+}
+
+// TestRedisUnconfirmedStart: with WithUnconfirmedStart a hub created while
+// Redis is down is returned, and once Redis is up its subscription is
+// re-established and events flow; without the option the same start is
+// an error.
+func TestRedisUnconfirmedStart(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	defer c.Close()
+	if _, err := live.NewRedis(ctx, c, nil); err == nil {
+		t.Fatal("NewRedis with Redis down: no error")
+	}
+	h, err := live.NewRedis(ctx, c, nil, live.WithUnconfirmedStart())
+	if err != nil {
+		t.Fatalf("NewRedis with WithUnconfirmedStart: %v", err)
+	}
+	defer h.Close()
+	s, err := h.Subscribe(ctx, "B")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := miniredis.NewMiniRedis()
+	if err := mr.StartAddr(addr); err != nil {
+		t.Skipf("cannot reuse %s for miniredis: %v", addr, err)
+	}
+	defer mr.Close()
+	// Publish until the re-established subscription delivers (bounded).
+	ev := live.Event{Building: "B", Level: 1, Slot: "1A", Status: "occupied", At: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		_ = h.Publish(ctx, ev)
+		select {
+		case e, ok := <-s.C:
+			if !ok || e.Slot != "1A" {
+				t.Fatalf("got %+v (open %v)", e, ok)
+			}
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	t.Fatal("no event after Redis came up")
 }

@@ -31,6 +31,9 @@ type Redis struct {
 	log    *slog.Logger
 	done   chan struct{}
 	once   sync.Once
+	// lenient: start even when the first subscription cannot be
+	// confirmed (see [WithUnconfirmedStart]).
+	lenient bool
 }
 
 var _ Hub = (*Redis)(nil)
@@ -46,6 +49,19 @@ func WithChannelPrefix(p string) RedisOption {
 			return fmt.Errorf("%w: channel prefix", ErrInvalid)
 		}
 		r.prefix = p
+		return nil
+	}
+}
+
+// WithUnconfirmedStart lets [NewRedis] return a working hub when Redis
+// cannot be reached at start-up, instead of an error: the pattern
+// subscription is kept and go-redis re-establishes it when Redis comes
+// back (events published before that are not delivered; publishing fails
+// with an error meanwhile). A server uses it so that a Redis outage at
+// start-up degrades readiness, not liveness.
+func WithUnconfirmedStart() RedisOption {
+	return func(r *Redis) error {
+		r.lenient = true
 		return nil
 	}
 }
@@ -82,8 +98,11 @@ func NewRedis(ctx context.Context, client *redis.Client, local *Local, opts ...R
 	}
 	r.ps = client.PSubscribe(ctx, r.prefix+"*")
 	if _, err := r.ps.Receive(ctx); err != nil {
-		_ = r.ps.Close()
-		return nil, fmt.Errorf("live: redis subscribe: %w", err)
+		if !r.lenient {
+			_ = r.ps.Close()
+			return nil, fmt.Errorf("live: redis subscribe: %w", err)
+		}
+		r.log.Warn("live: redis subscription not confirmed at start; it is retried in the background", "err", err)
 	}
 	go r.run()
 	return r, nil

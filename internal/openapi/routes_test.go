@@ -93,7 +93,7 @@ func openServer(t testing.TB) ([]route, http.Handler) {
 		parkingRoutes = api.Routes()
 		return nil
 	}
-	a, err := app.Open(context.Background(), cfg, app.Options{Stdout: &strings.Builder{}, Mounts: []server.Mount{capture, mountDocument}})
+	a, err := app.Open(context.Background(), cfg, app.Options{Stdout: &strings.Builder{}, Mounts: []server.Mount{capture}})
 	if err != nil {
 		t.Fatal(err)
 	}
