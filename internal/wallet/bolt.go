@@ -158,6 +158,9 @@ func (s *Bolt) Apply(ctx context.Context, m Movement) (Transaction, error) {
 			}
 		}
 		out, result = decided(t, derr), derr
+		if derr != nil && m.ForgetRefusal {
+			return nil
+		}
 		if err := saveTx(tx, out); err != nil {
 			return err
 		}

@@ -92,6 +92,9 @@ func (s *Memory) Apply(ctx context.Context, m Movement) (Transaction, error) {
 		return Transaction{}, derr
 	}
 	t = decided(t, derr)
+	if derr != nil && m.ForgetRefusal {
+		return t, derr
+	}
 	s.txs[t.ID] = &t
 	s.order[t.DriverID] = append(s.order[t.DriverID], t.ID)
 	return t, derr

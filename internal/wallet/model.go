@@ -101,6 +101,13 @@ type Movement struct {
 	// debiting; PendingLimit (≥1) caps the driver's pending payments.
 	Deferred     bool
 	PendingLimit int
+	// ForgetRefusal leaves a refused movement (insufficient funds, pending
+	// limit) unrecorded: the failed transaction is returned with its
+	// error but not stored, so the key stays free and a later Apply with
+	// it decides again (a pay-later refused at the limit may succeed
+	// once a pending payment is settled). Without it a refusal is
+	// recorded and replayed.
+	ForgetRefusal bool
 	// Method and PaymentMethodID say what paid a top-up (card) or a debit
 	// (wallet; the default).
 	Method          Method

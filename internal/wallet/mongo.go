@@ -221,12 +221,12 @@ func (s *Mongo) Apply(ctx context.Context, m Movement) (Transaction, error) {
 		case t.Deferred:
 			if pend >= int64(m.PendingLimit) {
 				refusal = ErrPendingLimit
-				return bal, pend, outRejected, true
+				return bal, pend, outRejected, !m.ForgetRefusal
 			}
 			pend++
 		case d < 0 && bal < -d:
 			refusal = ErrInsufficientFunds
-			return bal, pend, outRejected, true
+			return bal, pend, outRejected, !m.ForgetRefusal
 		case d > 0 && bal > MaxBalanceCents-d:
 			refusal = fmt.Errorf("%w: balance would exceed the maximum", ErrInvalid)
 			return bal, pend, outRejected, true
@@ -237,6 +237,16 @@ func (s *Mongo) Apply(ctx context.Context, m Movement) (Transaction, error) {
 	})
 	if err != nil {
 		return Transaction{}, err
+	}
+	if outcome == "" {
+		// A forgotten refusal: nothing was decided, and the ledger entry
+		// stays "applying" (hidden from reads), so a later Apply with the
+		// key decides again. A concurrent Apply that decided meanwhile
+		// would have been returned by decide.
+		if refusal == nil {
+			refusal = ErrPendingLimit
+		}
+		return decided(t, refusal), refusal
 	}
 	var derr error
 	if outcome == outRejected {

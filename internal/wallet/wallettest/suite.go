@@ -33,6 +33,8 @@ func Run(t *testing.T, newRepo func(t *testing.T) wallet.Repository) {
 	t.Run("ConcurrentPayLater", func(t *testing.T) { testConcurrentPayLater(t, newRepo(t)) })
 	t.Run("ConcurrentSettle", func(t *testing.T) { testConcurrentSettle(t, newRepo(t)) })
 	t.Run("DeleteDriver", func(t *testing.T) { testDeleteDriver(t, newRepo(t)) })
+	t.Run("ForgetRefusal", func(t *testing.T) { testForgetRefusal(t, newRepo(t)) })
+	t.Run("ConcurrentForgetRefusal", func(t *testing.T) { testConcurrentForgetRefusal(t, newRepo(t)) })
 }
 
 func testDeleteDriver(t *testing.T, r wallet.Repository) {
@@ -476,5 +478,86 @@ func testConcurrentSettle(t *testing.T, r wallet.Repository) {
 	}
 	if w.BalanceCents != want || w.PendingCount != 0 || tx.Status != wallet.StatusCompleted {
 		t.Fatalf("wallet %+v, tx %+v", w, tx)
+	}
+}
+
+// testForgetRefusal: a refused deferral with ForgetRefusal leaves its key
+// free (nothing listed, a later Apply decides again), while a plain
+// refusal is recorded and replayed.
+func testForgetRefusal(t *testing.T, r wallet.Repository) {
+	ctx := context.Background()
+	p1 := must(t)(r.Apply(ctx, later("d", "s1", 700, 1, 1)))
+	m := later("d", "session:x", 500, 1, 2)
+	m.ForgetRefusal = true
+	tx, err := r.Apply(ctx, m)
+	if !errors.Is(err, wallet.ErrPendingLimit) || tx.Status != wallet.StatusFailed {
+		t.Fatalf("over the limit: %+v %v", tx, err)
+	}
+	if _, err := r.Transaction(ctx, "d", wallet.TransactionID("d", "session:x")); !errors.Is(err, wallet.ErrNotFound) {
+		t.Fatalf("a forgotten refusal is readable: %v", err)
+	}
+	if all, err := r.Transactions(ctx, "d", wallet.Query{Limit: 100}); err != nil || len(all) != 1 {
+		t.Fatalf("listed %d (%v), want only the first pending", len(all), err)
+	}
+	// Again at the limit: refused again, not replayed.
+	if tx, err := r.Apply(ctx, m); !errors.Is(err, wallet.ErrPendingLimit) || tx.Replayed {
+		t.Fatalf("second refusal %+v %v", tx, err)
+	}
+	must(t)(r.Apply(ctx, topUp("d", "top", 1_000, 3)))
+	must(t)(r.Settle(ctx, wallet.Settlement{DriverID: "d", TransactionID: p1.ID, Method: wallet.MethodWallet, Now: at(4)}))
+	ok := must(t)(r.Apply(ctx, m))
+	if ok.Status != wallet.StatusPending || ok.Replayed {
+		t.Fatalf("after settling: %+v", ok)
+	}
+	if again := must(t)(r.Apply(ctx, m)); !again.Replayed || again.ID != ok.ID || again.Status != wallet.StatusPending {
+		t.Fatalf("replay %+v", again)
+	}
+	if w, _ := r.Wallet(ctx, "d"); w.PendingCount != 1 || w.BalanceCents != 300 {
+		t.Fatalf("wallet %+v, want 1 pending and 300", w)
+	}
+	// Without ForgetRefusal the refusal is recorded and replayed.
+	plain := later("d", "session:y", 400, 1, 5)
+	if _, err := r.Apply(ctx, plain); !errors.Is(err, wallet.ErrPendingLimit) {
+		t.Fatal(err)
+	}
+	if tx, err := r.Apply(ctx, plain); !errors.Is(err, wallet.ErrPendingLimit) || !tx.Replayed {
+		t.Fatalf("plain refusal not replayed: %+v %v", tx, err)
+	}
+}
+
+// testConcurrentForgetRefusal: concurrent deferrals with ForgetRefusal
+// (six keys, four racing calls each, limit 3) defer exactly three keys,
+// each recorded once.
+func testConcurrentForgetRefusal(t *testing.T, r wallet.Repository) {
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var won sync.Map // key → transaction id
+	for i := 0; i < 24; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := later("d", fmt.Sprint("session:", i%6), 100, 3, i%6)
+			m.ForgetRefusal = true
+			tx, err := r.Apply(ctx, m)
+			switch {
+			case err == nil:
+				if prev, dup := won.LoadOrStore(m.Key, tx.ID); dup && prev != tx.ID {
+					t.Errorf("key %s recorded as %v and %s", m.Key, prev, tx.ID)
+				}
+			case !errors.Is(err, wallet.ErrPendingLimit):
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	keys := 0
+	won.Range(func(_, _ any) bool { keys++; return true })
+	w, _ := r.Wallet(ctx, "d")
+	all, err := r.Transactions(ctx, "d", wallet.Query{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys != 3 || w.PendingCount != 3 || len(all) != 3 {
+		t.Fatalf("%d keys deferred, pending %d, %d listed; want 3", keys, w.PendingCount, len(all))
 	}
 }
