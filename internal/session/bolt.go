@@ -149,6 +149,29 @@ func (b *Bolt) End(ctx context.Context, driverID, id string, at time.Time, exitI
 	return out, err
 }
 
+// SetExit implements [Repository].
+func (b *Bolt) SetExit(ctx context.Context, driverID, id, exitID string) (out Session, err error) {
+	if err := checkExit(exitID); err != nil {
+		return Session{}, err
+	}
+	err = b.update(ctx, func(tx *bbolt.Tx) error {
+		s, ok, err := load(tx, id)
+		if err != nil {
+			return err
+		}
+		if !ok || s.DriverID != driverID {
+			return ErrNotFound
+		}
+		if s.Status != StatusActive {
+			return ErrNotActive
+		}
+		s.ExitID = exitID
+		out = s
+		return save(tx, s)
+	})
+	return out, err
+}
+
 // SetOutcome implements [Repository].
 func (b *Bolt) SetOutcome(ctx context.Context, driverID, id string, o Outcome) (out Session, err error) {
 	err = b.update(ctx, func(tx *bbolt.Tx) error {

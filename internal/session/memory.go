@@ -91,6 +91,27 @@ func (m *Memory) End(ctx context.Context, driverID, id string, at time.Time, exi
 	return *s, nil
 }
 
+// SetExit implements [Repository].
+func (m *Memory) SetExit(ctx context.Context, driverID, id, exitID string) (Session, error) {
+	if err := checkExit(exitID); err != nil {
+		return Session{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Session{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.sessions[id]
+	if !ok || s.DriverID != driverID {
+		return Session{}, ErrNotFound
+	}
+	if s.Status != StatusActive {
+		return Session{}, ErrNotActive
+	}
+	s.ExitID = exitID
+	return *s, nil
+}
+
 // SetOutcome implements [Repository].
 func (m *Memory) SetOutcome(ctx context.Context, driverID, id string, o Outcome) (Session, error) {
 	if err := ctx.Err(); err != nil {

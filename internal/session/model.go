@@ -132,6 +132,14 @@ func (s *Session) check() error {
 	return nil
 }
 
+// checkExit validates an exit id given to SetExit.
+func checkExit(exitID string) error {
+	if exitID == "" || !okText(exitID, 64) {
+		return fmt.Errorf("%w: exit id", ErrInvalid)
+	}
+	return nil
+}
+
 // Claim keys: one active session per driver, per vehicle and per slot.
 func driverClaim(id string) string { return "driver\x00" + id }
 func vehicleClaim(p string) string { return "vehicle\x00" + p }

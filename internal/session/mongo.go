@@ -16,7 +16,12 @@ const (
 	CollSessions = "parking_sessions"
 	CollClaims   = "session_claims" // _id = claim key (driver, vehicle or building/level/slot)
 	CollEnds     = "session_ends"   // _id = session id: the single end of a session
+	CollExits    = "session_exits"  // _id = session id + version: the planned exit's history
 )
+
+// maxExitTries bounds the retries of an exit change that keeps losing the
+// race for the next version.
+const maxExitTries = 16
 
 // StaleStart is how long a start may stay half-done (its claims taken but
 // the session not yet active) before another start may reclaim them; only
@@ -44,8 +49,19 @@ const statusStarting Status = "starting"
 // only one end wins — then marks the session ended and deletes its
 // claims. Reads treat a session with an end document as ended, so a
 // process dying between the steps never revives a session.
+//
+// The planned exit of an active session ([Mongo.SetExit]) is a chain of
+// immutable versions {_id: "<session>␀<n>", session, n, exit, final}:
+// SetExit inserts version n+1 (a duplicate _id means a concurrent change
+// took it: re-read and retry), and End first inserts a final version n+1
+// carrying the exit it ends with (the one it names, else the newest
+// version's) before it inserts the end document. So an exit change and an
+// end are ordered by the chain: a change that took a version before the
+// final one is the exit End uses, and a change that finds a final
+// version fails with [ErrNotActive]. An End that died after its final
+// version is completed by the next End (the final version's exit wins).
 type Mongo struct {
-	sessions, claims, ends *mongo.Collection
+	sessions, claims, ends, exits *mongo.Collection
 }
 
 var _ Repository = (*Mongo)(nil)
@@ -55,7 +71,7 @@ func NewMongo(ctx context.Context, db *mongo.Database) (*Mongo, error) {
 	if db == nil {
 		return nil, fmt.Errorf("%w: nil database", ErrInvalid)
 	}
-	m := &Mongo{sessions: db.Collection(CollSessions), claims: db.Collection(CollClaims), ends: db.Collection(CollEnds)}
+	m := &Mongo{sessions: db.Collection(CollSessions), claims: db.Collection(CollClaims), ends: db.Collection(CollEnds), exits: db.Collection(CollExits)}
 	for _, ix := range []struct {
 		c *mongo.Collection
 		k bson.D
@@ -63,6 +79,7 @@ func NewMongo(ctx context.Context, db *mongo.Database) (*Mongo, error) {
 		{m.sessions, bson.D{{Key: "driver", Value: 1}, {Key: "started_at", Value: -1}}},
 		{m.sessions, bson.D{{Key: "facility", Value: 1}, {Key: "status", Value: 1}}},
 		{m.claims, bson.D{{Key: "session", Value: 1}}},
+		{m.exits, bson.D{{Key: "session", Value: 1}, {Key: "n", Value: -1}}},
 	} {
 		if _, err := ix.c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.k}); err != nil {
 			return nil, fmt.Errorf("session: index: %w", err)
@@ -81,6 +98,57 @@ type endDoc struct {
 	ID   string    `bson:"_id"`
 	At   time.Time `bson:"at"`
 	Exit string    `bson:"exit,omitempty"`
+}
+
+type exitDoc struct {
+	ID      string `bson:"_id"`
+	Session string `bson:"session"`
+	N       int64  `bson:"n"`
+	Exit    string `bson:"exit"`
+	Final   bool   `bson:"final,omitempty"`
+}
+
+// latestExit returns the newest exit version of a session (N = 0 when it
+// has none).
+func (m *Mongo) latestExit(ctx context.Context, id string) (exitDoc, error) {
+	var e exitDoc
+	err := m.exits.FindOne(ctx, bson.D{{Key: "session", Value: id}}, options.FindOne().SetSort(bson.D{{Key: "n", Value: -1}})).Decode(&e)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return exitDoc{}, nil
+	}
+	if err != nil {
+		return exitDoc{}, fmt.Errorf("session: read exit: %w", err)
+	}
+	return e, nil
+}
+
+// appendExit inserts version n+1 of a session's exit; taken reports that
+// a concurrent writer holds it.
+func (m *Mongo) appendExit(ctx context.Context, id string, prev exitDoc, exit string, final bool) (taken bool, err error) {
+	n := prev.N + 1
+	_, err = m.exits.InsertOne(ctx, exitDoc{ID: fmt.Sprintf("%s\x00%d", id, n), Session: id, N: n, Exit: exit, Final: final})
+	if mongo.IsDuplicateKeyError(err) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("session: exit: %w", err)
+	}
+	return false, nil
+}
+
+// overlayExit sets an active session's exit to the newest exit version.
+func (m *Mongo) overlayExit(ctx context.Context, s *Session) error {
+	if s.Status != StatusActive {
+		return nil
+	}
+	e, err := m.latestExit(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	if e.N > 0 {
+		s.ExitID = e.Exit
+	}
+	return nil
 }
 
 func byID(id string) bson.D { return bson.D{{Key: "_id", Value: id}} }
@@ -104,6 +172,9 @@ func (m *Mongo) load(ctx context.Context, id string) (Session, bool, error) {
 		case !errors.Is(err, mongo.ErrNoDocuments):
 			return s, false, fmt.Errorf("session: read end: %w", err)
 		}
+	}
+	if err := m.overlayExit(ctx, &s); err != nil {
+		return s, false, err
 	}
 	return s, true, nil
 }
@@ -199,6 +270,36 @@ func (m *Mongo) End(ctx context.Context, driverID, id string, at time.Time, exit
 		return Session{}, ErrNotActive
 	}
 	at = at.UTC()
+	// Close the exit chain: the final version fixes the exit this end
+	// uses and refuses later exit changes.
+	named := exitID
+	for try := 0; ; try++ {
+		e, err := m.latestExit(ctx, id)
+		if err != nil {
+			return Session{}, err
+		}
+		if e.Final { // an end that died or is racing: its exit stands
+			exitID = e.Exit
+			break
+		}
+		exitID = named
+		if exitID == "" {
+			exitID = s.ExitID
+			if e.N > 0 {
+				exitID = e.Exit
+			}
+		}
+		taken, err := m.appendExit(ctx, id, e, exitID, true)
+		if err != nil {
+			return Session{}, err
+		}
+		if !taken {
+			break
+		}
+		if try >= maxExitTries {
+			return Session{}, fmt.Errorf("session: end: too much contention on the exit")
+		}
+	}
 	if _, err := m.ends.InsertOne(ctx, endDoc{ID: id, At: at, Exit: exitID}); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return Session{}, ErrNotActive
@@ -217,6 +318,38 @@ func (m *Mongo) End(ctx context.Context, driverID, id string, at time.Time, exit
 		return Session{}, fmt.Errorf("session: release: %w", err)
 	}
 	return s, nil
+}
+
+// SetExit implements [Repository].
+func (m *Mongo) SetExit(ctx context.Context, driverID, id, exitID string) (Session, error) {
+	if err := checkExit(exitID); err != nil {
+		return Session{}, err
+	}
+	s, err := m.Get(ctx, driverID, id)
+	if err != nil {
+		return Session{}, err
+	}
+	if s.Status != StatusActive {
+		return Session{}, ErrNotActive
+	}
+	for try := 0; try < maxExitTries; try++ {
+		e, err := m.latestExit(ctx, id)
+		if err != nil {
+			return Session{}, err
+		}
+		if e.Final {
+			return Session{}, ErrNotActive
+		}
+		taken, err := m.appendExit(ctx, id, e, exitID, false)
+		if err != nil {
+			return Session{}, err
+		}
+		if !taken {
+			s.ExitID = exitID
+			return s, nil
+		}
+	}
+	return Session{}, fmt.Errorf("session: exit: too much contention")
 }
 
 // SetOutcome implements [Repository].
@@ -282,6 +415,9 @@ func (m *Mongo) find(ctx context.Context, filter bson.D, opts *options.FindOptio
 			var e endDoc
 			if err := m.ends.FindOne(ctx, byID(out[i].ID)).Decode(&e); err == nil {
 				endIn(&out[i], e.At, e.Exit)
+			}
+			if err := m.overlayExit(ctx, &out[i]); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -365,6 +501,9 @@ func (m *Mongo) DeleteDriver(ctx context.Context, driverID string) (int, error) 
 	}
 	if _, err := m.ends.DeleteMany(ctx, bson.D{{Key: "_id", Value: in}}); err != nil {
 		return 0, fmt.Errorf("session: delete ends: %w", err)
+	}
+	if _, err := m.exits.DeleteMany(ctx, bson.D{{Key: "session", Value: in}}); err != nil {
+		return 0, fmt.Errorf("session: delete exits: %w", err)
 	}
 	res, err := m.sessions.DeleteMany(ctx, bson.D{{Key: "_id", Value: in}})
 	if err != nil {

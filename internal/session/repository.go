@@ -19,6 +19,12 @@ type Repository interface {
 	// session is [ErrNotFound]; an ended one [ErrNotActive]. Of concurrent
 	// ends exactly one succeeds.
 	End(ctx context.Context, driverID, id string, at time.Time, exitID string) (Session, error)
+	// SetExit sets the planned exit of the driver's active session id
+	// (End keeps it unless End names another). Another driver's or an
+	// unknown session is [ErrNotFound]; an ended one [ErrNotActive]. It is
+	// atomic with End: an exit set before End is the ended session's
+	// exit (unless End names one), and one attempted after End fails.
+	SetExit(ctx context.Context, driverID, id, exitID string) (Session, error)
 	// SetOutcome records the fare and payment of an ended session.
 	SetOutcome(ctx context.Context, driverID, id string, o Outcome) (Session, error)
 	// Get returns one of the driver's sessions, or [ErrNotFound].

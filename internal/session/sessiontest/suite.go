@@ -38,6 +38,110 @@ func Run(t *testing.T, newRepo func(t *testing.T) session.Repository) {
 	t.Run("ConcurrentStartsOfOneDriver", func(t *testing.T) { testRaceDriver(t, newRepo(t)) })
 	t.Run("ConcurrentEnds", func(t *testing.T) { testRaceEnd(t, newRepo(t)) })
 	t.Run("DeleteDriver", func(t *testing.T) { testDeleteDriver(t, newRepo(t)) })
+	t.Run("SetExit", func(t *testing.T) { testSetExit(t, newRepo(t)) })
+	t.Run("ConcurrentSetExitAndEnd", func(t *testing.T) { testRaceSetExit(t, newRepo(t)) })
+}
+
+// testSetExit: only the owner's active session takes an exit; End keeps
+// it unless it names another; an ended session's exit is frozen.
+func testSetExit(t *testing.T, r session.Repository) {
+	ctx := context.Background()
+	if err := r.Start(ctx, mk("s1", "d1", "AAA", "1A", 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.SetExit(ctx, "d2", "s1", "X1"); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("another driver's session: %v", err)
+	}
+	if _, err := r.SetExit(ctx, "d1", "nope", "X1"); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("unknown session: %v", err)
+	}
+	for _, bad := range []string{"", "X\x00", string(make([]byte, 65))} {
+		if _, err := r.SetExit(ctx, "d1", "s1", bad); !errors.Is(err, session.ErrInvalid) {
+			t.Fatalf("exit %q: %v", bad, err)
+		}
+	}
+	for _, x := range []string{"X1", "X2"} {
+		s, err := r.SetExit(ctx, "d1", "s1", x)
+		if err != nil || s.ExitID != x || s.Status != session.StatusActive {
+			t.Fatalf("set %s: %+v %v", x, s, err)
+		}
+	}
+	if s, _ := r.Get(ctx, "d1", "s1"); s.ExitID != "X2" {
+		t.Fatalf("get: exit %q", s.ExitID)
+	}
+	if s, _ := r.Active(ctx, "d1"); s.ExitID != "X2" {
+		t.Fatalf("active: exit %q", s.ExitID)
+	}
+	if act, _ := r.ActiveInFacility(ctx, "fac1", ""); len(act) != 1 || act[0].ExitID != "X2" {
+		t.Fatalf("facility: %+v", act)
+	}
+	ended, err := r.End(ctx, "d1", "s1", at(5), "")
+	if err != nil || ended.ExitID != "X2" {
+		t.Fatalf("end keeps the planned exit: %+v %v", ended, err)
+	}
+	if _, err := r.SetExit(ctx, "d1", "s1", "X3"); !errors.Is(err, session.ErrNotActive) {
+		t.Fatalf("exit of an ended session: %v", err)
+	}
+	if s, _ := r.Get(ctx, "d1", "s1"); s.ExitID != "X2" || s.Status != session.StatusEnded {
+		t.Fatalf("after a refused change: %+v", s)
+	}
+	if h, _, _ := r.History(ctx, "d1", 10, 0); len(h) != 1 || h[0].ExitID != "X2" {
+		t.Fatalf("history: %+v", h)
+	}
+	// End's exit overrides the planned one.
+	if err := r.Start(ctx, mk("s2", "d1", "AAA", "1A", 6)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.SetExit(ctx, "d1", "s2", "X1"); err != nil {
+		t.Fatal(err)
+	}
+	if ended, err := r.End(ctx, "d1", "s2", at(7), "X9"); err != nil || ended.ExitID != "X9" {
+		t.Fatalf("end names an exit: %+v %v", ended, err)
+	}
+	if s, _ := r.Get(ctx, "d1", "s2"); s.ExitID != "X9" {
+		t.Fatalf("stored exit %q, want X9", s.ExitID)
+	}
+}
+
+// testRaceSetExit: exit changes racing an end either happen before it
+// (and the ended session has the exit of one that succeeded) or fail with
+// ErrNotActive; a successful change is never lost.
+func testRaceSetExit(t *testing.T, r session.Repository) {
+	ctx := context.Background()
+	for round := 0; round < 5; round++ {
+		id := fmt.Sprint("s", round)
+		if err := r.Start(ctx, mk(id, "d1", "AAA", "1A", round*10)); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		ok := map[string]bool{}
+		_, errs := race(9, func(i int) error {
+			if i == 4 {
+				_, err := r.End(ctx, "d1", id, at(round*10+5), "")
+				return err
+			}
+			x := fmt.Sprint("X", i)
+			_, err := r.SetExit(ctx, "d1", id, x)
+			if err == nil {
+				mu.Lock()
+				ok[x] = true
+				mu.Unlock()
+			}
+			return err
+		})
+		for _, err := range errs {
+			if !errors.Is(err, session.ErrNotActive) {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		s, err := r.Get(ctx, "d1", id)
+		if err != nil || s.Status != session.StatusEnded {
+			t.Fatalf("round %d: %+v %v", round, s, err)
+		}
+		if s.ExitID == "" && len(ok) > 0 || s.ExitID != "" && !ok[s.ExitID] {
+			t.Fatalf("round %d: ended with exit %q; successful changes %v", round, s.ExitID, ok)
+		}
+	}
 }
 
 func testDeleteDriver(t *testing.T, r session.Repository) {
