@@ -232,11 +232,13 @@ func (a *api) routes() []Route {
 		{Pattern: "POST /session/end", Access: au, Permission: auth.PermSessionOwn, Description: "end the active session: fare computed on the server, journey emissions recorded, paid from the wallet or left pending", h: a.endSession},
 		{Pattern: "GET /session/active", Access: au, Permission: auth.PermSessionOwn, Description: "the caller's active session", h: a.activeSession},
 		{Pattern: "GET /session/history", Access: au, Permission: auth.PermSessionOwn, Description: "the caller's sessions, newest first (?limit=1..100&offset=)", h: a.sessionHistory},
+		{Pattern: "PUT /session/update-exit", Access: au, Permission: auth.PermSessionOwn, Description: "set the planned exit of the caller's active session: an exit of its building ({\"exit_id\"}) or, without one, the nearest to its slot; /session/end uses it unless it names another; an ended session is 409", h: a.updateExit},
 		{Pattern: "GET /session/{id}", Access: au, Permission: auth.PermSessionOwn, Description: "one of the caller's sessions", h: a.getSession},
 		// Wallet and payments (§7).
 		{Pattern: "GET /wallet/balance", Access: au, Permission: auth.PermWalletOwn, Description: "balance in cents", h: a.balance},
 		{Pattern: "POST /wallet/add-money", Access: au, Permission: auth.PermWalletOwn, Description: "top up from a saved card (Idempotency-Key header)", h: a.addMoney},
 		{Pattern: "POST /wallet/pay-parking", Access: au, Permission: auth.PermWalletOwn, Description: "pay an ended session's pending, server-computed fare from the wallet", h: a.payParking},
+		{Pattern: "POST /wallet/pay-later", Access: au, Permission: auth.PermWalletOwn, Description: "defer an ended session's server-computed fare ({\"session_id\"}) within the plan's limit (1 basic, 3 premium); once per session: a retry returns the same pending payment, a paid session is 409", h: a.payLater},
 		{Pattern: "GET /wallet/pending-payments", Access: au, Permission: auth.PermWalletOwn, Description: "pending payments, newest first", h: a.pendingPayments},
 		{Pattern: "POST /wallet/pending-payments/{id}/pay", Access: au, Permission: auth.PermWalletOwn, Description: "settle a pending payment from the wallet or by card (card data in the body)", h: a.payPending},
 		{Pattern: "GET /wallet/transactions", Access: au, Permission: auth.PermWalletOwn, Description: "transactions, newest first (?limit&offset&status&type)", h: a.transactions},

@@ -298,11 +298,7 @@ func (a *api) endSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if wl.PendingCount >= limit {
-			msg := "Basic subscription users can only have one pending payment. Please pay your pending payment first or upgrade to premium."
-			if limit == subscription.PremiumPendingLimit {
-				msg = "Premium users can have at most 3 pending payments. Please pay a pending payment first."
-			}
-			writeErr(w, conflict("pending_limit", msg))
+			writeErr(w, pendingLimitErr(limit))
 			return
 		}
 	}
@@ -354,6 +350,15 @@ func (a *api) endSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// pendingLimitErr is the refusal of a pay-later over the plan's limit.
+func pendingLimitErr(limit int) *apiError {
+	msg := "Basic subscription users can only have one pending payment. Please pay your pending payment first or upgrade to premium."
+	if limit == subscription.PremiumPendingLimit {
+		msg = "Premium users can have at most 3 pending payments. Please pay a pending payment first."
+	}
+	return conflict("pending_limit", msg)
 }
 
 // holdPendingLimit makes the plan's pending-payment limit hold for a
@@ -445,8 +450,7 @@ func (a *api) journeyEmissions(ctx context.Context, m *parking.Map, s session.Se
 		return nil, err
 	}
 	var out float64
-	if s.ExitID != "" {
-		xf, _ := m.Find(s.ExitID)
+	if xf, ok := m.Find(s.ExitID); s.ExitID != "" && ok && xf.Cell.Kind == parking.Exit {
 		r, err := g.ShortestPath(route.Point{Level: sf.Level, X: sf.X, Y: sf.Y}, route.Point{Level: xf.Level, X: xf.X, Y: xf.Y})
 		if err != nil {
 			return nil, err
