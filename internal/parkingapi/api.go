@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/autospot/autospot/auth"
+	"github.com/autospot/autospot/internal/live"
 	"github.com/autospot/autospot/internal/parking"
 	"github.com/autospot/autospot/internal/parking/fare"
+	"github.com/autospot/autospot/internal/session"
 	"github.com/autospot/autospot/ratelimit"
 	"github.com/autospot/autospot/upload"
 )
@@ -63,6 +65,17 @@ type Deps struct {
 	// GraphCacheSize bounds the cached routing graphs. Default
 	// DefaultGraphCacheSize.
 	GraphCacheSize int
+	// Sessions, when set, makes slot overrides (PUT
+	// /parking/maps/{id}/slots/{slot_id}) see parking sessions as PUT
+	// /operator/facilities/{facility}/slots (internal/opsapi) does: a
+	// slot held by an active session cannot be set available (409; end
+	// the session instead), and the status published on Hub is
+	// "occupied" while a session holds the slot. Nil: the map alone.
+	Sessions session.Repository
+	// Hub, when set, receives a live slot event for every override (give
+	// it the operations API's hub, so that live streams see part-1
+	// overrides too). Nil: nothing is published.
+	Hub live.Hub
 }
 
 // API serves the parking endpoints. Create it with [New] and mount it with

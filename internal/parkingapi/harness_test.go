@@ -20,11 +20,13 @@ import (
 
 	"github.com/autospot/autospot/auth"
 	"github.com/autospot/autospot/headers"
+	"github.com/autospot/autospot/internal/live"
 	"github.com/autospot/autospot/internal/parking"
 	"github.com/autospot/autospot/internal/parking/boltrepo"
 	"github.com/autospot/autospot/internal/parking/fare"
 	"github.com/autospot/autospot/internal/parking/mongorepo"
 	"github.com/autospot/autospot/internal/parkingapi"
+	"github.com/autospot/autospot/internal/session"
 	"github.com/autospot/autospot/ratelimit"
 	"github.com/autospot/autospot/store/memory"
 )
@@ -109,6 +111,8 @@ type harness struct {
 type harnessOpts struct {
 	backend    string
 	uploadRate string
+	sessions   session.Repository
+	hub        live.Hub
 }
 
 func newHarness(t testing.TB, o harnessOpts) *harness {
@@ -178,6 +182,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	if _, err := parkingapi.Register(mux, parkingapi.Deps{
 		Maps: st, Rates: st, Authenticate: svc.Authenticate(), RBAC: auth.DefaultRBAC(), Limiter: lim,
 		UploadRate: o.uploadRate, Quoter: q, Now: func() time.Time { return now },
+		Sessions: o.sessions, Hub: o.hub,
 	}); err != nil {
 		t.Fatal(err)
 	}

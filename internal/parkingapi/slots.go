@@ -1,12 +1,15 @@
 package parkingapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/autospot/autospot/auth"
+	"github.com/autospot/autospot/internal/live"
 	"github.com/autospot/autospot/internal/parking"
+	"github.com/autospot/autospot/internal/session"
 )
 
 // SlotInfo is one slot in a listing, keyed by building + level + id.
@@ -166,6 +169,15 @@ func (a *API) setSlot(w http.ResponseWriter, r *http.Request) {
 	}
 	for attempt := 0; ; attempt++ {
 		old, _ := m.Find(slotID)
+		held, err := a.slotHeld(r.Context(), m, in.Level, slotID)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		if held && st == parking.Available {
+			a.fail(w, r, errorf(http.StatusConflict, CodeConflict, "slot %q is held by an active parking session; end the session instead", slotID))
+			return
+		}
 		if !m.SetSlotStatus(in.Level, slotID, st, in.VehicleID, in.ReservedBy) {
 			a.fail(w, r, errorf(http.StatusNotFound, CodeNotFound, "no slot %q on level %d of %s", slotID, in.Level, m.Building))
 			return
@@ -183,10 +195,46 @@ func (a *API) setSlot(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, err)
 			return
 		}
+		effective := st
+		if held {
+			effective = parking.Occupied
+		}
+		a.publishSlot(r.Context(), m.Building, in.Level, slotID, effective)
 		writeJSON(w, http.StatusOK, map[string]any{
 			"map_id": m.ID, "building": m.Building, "level": in.Level, "slot_id": slotID,
 			"old_status": old.Cell.Status, "new_status": st, "version": v,
 		})
 		return
+	}
+}
+
+// slotHeld reports whether an active parking session holds the slot
+// (always false without [Deps.Sessions]).
+func (a *API) slotHeld(ctx context.Context, m *parking.Map, level int, slotID string) (bool, error) {
+	if a.d.Sessions == nil {
+		return false, nil
+	}
+	act, err := a.d.Sessions.ActiveInFacility(ctx, m.FacilityID, m.Building)
+	if err != nil {
+		return false, err
+	}
+	key := session.SlotKey(parking.SlotRef{Building: m.Building, Level: level, ID: slotID})
+	for _, s := range act {
+		if session.SlotKey(s.Slot) == key {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// publishSlot sends a live event for an override (nothing without
+// [Deps.Hub]); a failure is logged, the override stands.
+func (a *API) publishSlot(ctx context.Context, building string, level int, slotID string, st parking.SlotStatus) {
+	if a.d.Hub == nil {
+		return
+	}
+	e := live.Event{Building: building, Level: level, Slot: slotID, Status: string(st), At: a.d.Now().UTC()}
+	if err := a.d.Hub.Publish(context.WithoutCancel(ctx), e); err != nil {
+		a.log.WarnContext(ctx, "parkingapi: live publish failed", "error", err.Error())
 	}
 }
