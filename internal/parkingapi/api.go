@@ -204,7 +204,7 @@ func (a *API) Routes() []RouteInfo {
 		{Pattern: "POST /parking/upload-map", Access: Facility, Permission: auth.PermMapWrite, RateLimited: true, Description: "image of a grid → level (multipart file; ?building_name&level&grid_rows&grid_cols&replace&dry_run&facility_id)", handler: a.uploadMap},
 		{Pattern: "GET /parking/slots", Access: Read, Description: "slots of a map (?map_id|building_name&level&status)", handler: a.listSlots},
 		{Pattern: "GET /parking/slots/summary", Access: Read, Description: "slot counts by status", handler: a.slotSummary},
-		{Pattern: "PUT /parking/maps/{id}/slots/{slot_id}", Access: Facility, Permission: auth.PermSlotOverride, Description: "override a slot's status", handler: a.setSlot},
+		{Pattern: "PUT /parking/maps/{id}/slots/{slot_id}", Access: Facility, Permission: auth.PermSlotOverride, Description: "override a slot's status; a slot held by an active parking session cannot be set available (409); the change is published on the live stream", handler: a.setSlot},
 		{Pattern: "GET /parking/entrances", Access: Read, Description: "entrances of a map", handler: a.listEntrances},
 		{Pattern: "GET /parking/exits", Access: Read, Description: "exits of a map", handler: a.listExits},
 		{Pattern: "GET /pathfinding/shortest-path", Access: Route, Description: "?start=level,x,y&end=level,x,y&map_id|building_name", handler: a.shortestPath},
