@@ -11,7 +11,10 @@
 // movement again — a client retry, or concurrent duplicates — returns the
 // first record ([Transaction.Replayed]) without moving money twice. The
 // transaction id is [TransactionID] (a hash of driver and key). A refused
-// movement is recorded as failed and stays refused on replay.
+// movement is recorded as failed and stays refused on replay, unless
+// [Movement.ForgetRefusal] is set: then the refusal is returned but not
+// recorded, and the key may be applied again later (a pay-later refused
+// at the limit may succeed once a pending payment is settled).
 // [Repository.Settle] pays a pending payment once, from the wallet (a
 // conditional debit) or by card.
 //
