@@ -70,3 +70,54 @@ func TestMongoReapsStaleClaims(t *testing.T) {
 		t.Fatalf("claim of an ended session not reclaimed: %v", err)
 	}
 }
+
+// An end that died after closing the exit chain (final version written,
+// no end document) leaves the session active but its exit closed: a
+// later exit change fails, and the next End completes it with the exit
+// the final version fixed.
+func TestMongoEndCompletesAfterClosedExitChain(t *testing.T) {
+	uri := os.Getenv("AUTOSPOT_TEST_MONGODB_URI")
+	if uri == "" {
+		t.Skip("AUTOSPOT_TEST_MONGODB_URI is not set; skipping the MongoDB exit-chain test")
+	}
+	ctx := context.Background()
+	c, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := c.Database(fmt.Sprintf("sessionexit_%d", os.Getpid()))
+	defer func() { _ = db.Drop(ctx); _ = c.Disconnect(ctx) }()
+	m, err := NewMongo(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	s := Session{ID: "s1", DriverID: "u1", Vehicle: "AAA", Slot: parking.SlotRef{Building: "B", Level: 1, ID: "1A"}, Status: StatusActive, StartedAt: t0}
+	if err := m.Start(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.SetExit(ctx, "u1", "s1", "X1"); err != nil {
+		t.Fatal(err)
+	}
+	prev, err := m.latestExit(ctx, "s1")
+	if err != nil || prev.N != 1 {
+		t.Fatalf("latest %+v %v", prev, err)
+	}
+	// The dead end's final version.
+	if taken, err := m.appendExit(ctx, "s1", prev, "X1", true); err != nil || taken {
+		t.Fatalf("final version: %v %v", taken, err)
+	}
+	if _, err := m.SetExit(ctx, "u1", "s1", "X2"); err != ErrNotActive {
+		t.Fatalf("exit change after the chain closed: %v", err)
+	}
+	ended, err := m.End(ctx, "u1", "s1", t0.Add(time.Hour), "")
+	if err != nil || ended.ExitID != "X1" || ended.Status != StatusEnded {
+		t.Fatalf("completing end: %+v %v", ended, err)
+	}
+	if _, err := m.End(ctx, "u1", "s1", t0.Add(2*time.Hour), ""); err != ErrNotActive {
+		t.Fatalf("second end: %v", err)
+	}
+	if got, _ := m.Get(ctx, "u1", "s1"); got.ExitID != "X1" {
+		t.Fatalf("stored exit %q", got.ExitID)
+	}
+}
