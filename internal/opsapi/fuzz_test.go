@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"image/png"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -16,16 +17,22 @@ func FuzzBodies(f *testing.F) {
 		`{}`, `{"qr_code":"AS1.x.y","vehicle_id":"A"}`, `{"building":"Westfield Sydney","entrance_id":"E1","vehicle_id":"abc"}`,
 		`{"session_id":{"$ne":""}}`, `{"amount_cents":1e30}`, `{"route_distance":-1}`, `[]`, `null`, `{"payment":"later"}`,
 		`{"image_base64":"iVBORw0KGgo="}`, `{"building":"Westfield Sydney","start":"E1","slot_id":"1A","exit":"X1"}`,
+		`{"exit_id":"X1"}`, `{"exit_id":null,"session_id":""}`,
 	} {
 		f.Add(uint8(0), s)
 	}
 	h := newHarness(f)
 	paths := []string{"/session/start", "/session/end", "/wallet/add-money", "/wallet/pay-parking", "/wallet/payment-methods",
 		"/qr/scan", "/emissions/estimate", "/wallet/pending-payments/tx_x/pay",
-		"/qr/base64-to-image", "/emissions/estimate-for-parking-search", "/emissions/estimate_full_parking_journey"}
+		"/qr/base64-to-image", "/emissions/estimate-for-parking-search", "/emissions/estimate_full_parking_journey",
+		"/wallet/pay-later", "PUT /session/update-exit"}
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
 		h.t = t
-		r := h.do("alice", http.MethodPost, paths[int(which)%len(paths)], body)
+		method, path := http.MethodPost, paths[int(which)%len(paths)]
+		if m, p, ok := strings.Cut(path, " "); ok {
+			method, path = m, p
+		}
+		r := h.do("alice", method, path, body)
 		if r.Status >= 500 {
 			t.Fatalf("%d for %q: %s", r.Status, body, r.Body)
 		}
