@@ -17,4 +17,7 @@ var (
 	ErrNotFound = errors.New("session: not found")
 	// ErrNotActive reports ending a session that has already ended.
 	ErrNotActive = errors.New("session: session is not active")
+	// ErrContention reports a MongoDB exit change or end that lost the
+	// race for the next exit version too many times; try again.
+	ErrContention = errors.New("session: too much contention on one session")
 )

@@ -297,7 +297,7 @@ func (m *Mongo) End(ctx context.Context, driverID, id string, at time.Time, exit
 			break
 		}
 		if try >= maxExitTries {
-			return Session{}, fmt.Errorf("session: end: too much contention on the exit")
+			return Session{}, ErrContention
 		}
 	}
 	if _, err := m.ends.InsertOne(ctx, endDoc{ID: id, At: at, Exit: exitID}); err != nil {
@@ -349,7 +349,7 @@ func (m *Mongo) SetExit(ctx context.Context, driverID, id, exitID string) (Sessi
 			return s, nil
 		}
 	}
-	return Session{}, fmt.Errorf("session: exit: too much contention")
+	return Session{}, ErrContention
 }
 
 // SetOutcome implements [Repository].
