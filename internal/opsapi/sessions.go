@@ -50,6 +50,8 @@ func sessionErr(err error) *apiError {
 		return conflict("session_ended", "Session has already ended")
 	case errors.Is(err, session.ErrInvalid):
 		return badRequest("invalid_session", err.Error())
+	case errors.Is(err, session.ErrContention):
+		return conflict("busy", "The session is being changed; try again")
 	}
 	return nil
 }
