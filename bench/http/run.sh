@@ -88,7 +88,7 @@ PASSWORD="Gx9!$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')#mQ2"
 EMAIL="bench@example.com"
 env -i PATH="$PATH" HOME="$HOME" $(cat "$work/keys.env") \
   ENV=development AUTOSPOT_ADDR="127.0.0.1:$GO_PORT" AUTOSPOT_TRUSTED_PROXIES=127.0.0.1 AUTOSPOT_DATA_DIR="$work/go-data" \
-  AUTOSPOT_BCRYPT_COST=12 AUTOSPOT_LOG_LEVEL=error \
+  AUTOSPOT_BCRYPT_COST=12 AUTOSPOT_LOG_LEVEL=error AUTOSPOT_HASH_CONCURRENCY="${AUTOSPOT_HASH_CONCURRENCY:-0}" \
   AUTOSPOT_API_RATE=1000000/second AUTOSPOT_AUTH_RATE=1000000/second AUTOSPOT_LOGIN_RATE=1000000/second \
   "$bin" serve >"$work/go.log" 2>&1 &
 go_pid=$!; pids+=("$go_pid")

@@ -5,15 +5,21 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
+	"mime/multipart"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/autospot/autospot/auth"
 	"github.com/autospot/autospot/internal/app"
 	"github.com/autospot/autospot/internal/config"
+	"github.com/autospot/autospot/internal/parking"
 	"github.com/autospot/autospot/ratelimit"
 )
 
@@ -65,8 +71,6 @@ func checklist(ctx context.Context, e env) []checkItem {
 		attestation(e, "Database backups encrypted and tested", "AUTOSPOT_CHECK_BACKUP_TESTED", 90*24*time.Hour),
 		{Name: "Incident response plan documented", Pass: strings.HasPrefix(e.getenv("AUTOSPOT_INCIDENT_RESPONSE_URL"), "https://"),
 			Detail: "AUTOSPOT_INCIDENT_RESPONSE_URL names the plan (https URL)"},
-		{Name: "File upload restrictions", Pass: true,
-			Detail: "no upload route is exposed by this server; the upload package (size, allowlist, magic bytes, pixel limit) guards any that is added"},
 	}
 	return append(items, probe(ctx, cfg)...)
 }
@@ -256,11 +260,12 @@ func probe(ctx context.Context, cfg config.Config) []checkItem {
 	for range 3 {
 		do("POST", "/auth/login", `{"email":"probe@example.test","password":"`+secret+`"}`, map[string]string{"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"})
 	}
-	_ = a.Close()
 	out := logs.String()
 	items = append(items, checkItem{Name: "Logging configured without sensitive data exposure",
 		Pass:   !strings.Contains(out, secret) && !strings.Contains(out, "eyJ") && strings.Contains(out, "auth.login"),
 		Detail: "failed logins are audited without the password or bearer token"})
+
+	items = append(items, uploadProbe(ctx, a, h))
 
 	hc := do("GET", "/api/health", "", map[string]string{"Origin": "https://evil.example"})
 	want := map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Strict-Transport-Security": "max-age=31536000; includeSubDomains", "Content-Security-Policy": "default-src 'self'"}
@@ -270,5 +275,58 @@ func probe(ctx context.Context, cfg config.Config) []checkItem {
 	}
 	items = append(items, checkItem{Name: "Security headers properly set", Pass: ok,
 		Detail: "nosniff, frame DENY, HSTS 1 year + subdomains, CSP default-src 'self'; no CORS grant to an unlisted origin"})
+	_ = a.Close()
 	return items
+}
+
+// uploadProbe sends the map-upload route (the server's one upload) an
+// anonymous upload, and, as an operator of the example facility, an HTML
+// page named .png and a PNG declaring 100000×100000 pixels: all must be
+// refused before anything is stored.
+func uploadProbe(ctx context.Context, a *app.App, h http.Handler) checkItem {
+	it := checkItem{Name: "File upload restrictions properly implemented"}
+	pair, err := a.Tokens.IssuePair(ctx, auth.Subject{ID: "check-operator", Roles: []auth.Role{auth.RoleOperator}, Facility: parking.ExampleFacilityID})
+	if err != nil {
+		it.Detail = "cannot issue a probe token: " + err.Error()
+		return it
+	}
+	flood := pngHeader(100000, 100000)
+	send := func(token, name string, content []byte) int {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", name)
+		_, _ = fw.Write(content)
+		_ = mw.Close()
+		req := httptest.NewRequestWithContext(ctx, "POST", "/parking/upload-map?building_name=Probe&level=1&grid_rows=6&grid_cols=6&dry_run=true&facility_id="+parking.ExampleFacilityID, &body)
+		req.RemoteAddr = "192.0.2.11:1234"
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	anon := send("", "map.png", flood)
+	html := send(pair.AccessToken, "map.png", []byte("<html><script>alert(1)</script></html>"))
+	big := send(pair.AccessToken, "map.png", flood)
+	it.Pass = anon == http.StatusUnauthorized && html == http.StatusUnsupportedMediaType && (big == http.StatusRequestEntityTooLarge || big == http.StatusBadRequest)
+	it.Detail = fmt.Sprintf("map upload: anonymous → %d, HTML named .png → %d, 100000×100000 PNG header → %d (want 401, 415, 413/400)", anon, html, big)
+	return it
+}
+
+// pngHeader is a PNG signature and IHDR chunk declaring w×h pixels (no
+// image data): what a pixel-flood upload looks like.
+func pngHeader(w, h uint32) []byte {
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = 8, 2 // 8-bit RGB
+	var b bytes.Buffer
+	b.Write([]byte("\x89PNG\r\n\x1a\n"))
+	_ = binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
+	chunk := append([]byte("IHDR"), ihdr...)
+	b.Write(chunk)
+	_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
+	return b.Bytes()
 }

@@ -8,16 +8,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/autospot/autospot/auth"
 	"github.com/autospot/autospot/internal/app"
 	"github.com/autospot/autospot/internal/config"
+	"github.com/autospot/autospot/internal/opsapi"
+	"github.com/autospot/autospot/internal/parking"
+	"github.com/autospot/autospot/internal/parkingapi"
+	"github.com/autospot/autospot/ratelimit"
 )
 
-// TestDocsCoverEveryVariableAndRoute keeps docs/server.md and .env.example
-// in step with the code: every variable the configuration reads is in the
-// variable table (and, unless check-only, in .env.example), and every
-// route of the route table is in the endpoint table.
+// TestDocsCoverEveryVariableAndRoute keeps the README and .env.example in
+// step with the code: every variable the configuration reads is in the
+// README's variable table (and in .env.example), and every route the
+// server serves — its own table and the mounted parking and operations
+// APIs — is in the README's endpoint tables.
 func TestDocsCoverEveryVariableAndRoute(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/server.md")
+	doc, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +52,7 @@ func TestDocsCoverEveryVariableAndRoute(t *testing.T) {
 	}
 	for v := range vars {
 		if !strings.Contains(string(doc), "`"+v+"`") {
-			t.Errorf("docs/server.md lacks %s", v)
+			t.Errorf("README.md lacks %s", v)
 		}
 		if !strings.Contains(string(example), v) {
 			t.Errorf(".env.example lacks %s", v)
@@ -66,7 +72,41 @@ func TestDocsCoverEveryVariableAndRoute(t *testing.T) {
 	for _, rt := range a.Server.Routes() {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
 		if !strings.Contains(string(doc), "| "+method+" | `"+path+"` |") {
-			t.Errorf("docs/server.md endpoint table lacks %s", rt.Pattern)
+			t.Errorf("README.md endpoint table lacks %s", rt.Pattern)
 		}
 	}
+	var mounted []string
+	store := parking.NewMemoryStore()
+	papi, err := parkingapi.New(parkingapi.Deps{Maps: store, Rates: store, Authenticate: a.Tokens.Authenticate(), RBAC: auth.DefaultRBAC(), Limiter: mustLimiter(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range papi.Routes() {
+		mounted = append(mounted, rt.Pattern)
+	}
+	for _, rt := range opsapi.Routes() {
+		mounted = append(mounted, rt.Pattern)
+	}
+	if len(mounted) < 40 {
+		t.Fatalf("found only %d mounted routes", len(mounted))
+	}
+	for _, p := range mounted {
+		if !strings.Contains(string(doc), "`"+p) {
+			t.Errorf("README.md endpoint tables lack %s", p)
+		}
+	}
+}
+
+func mustLimiter(t *testing.T) *ratelimit.Limiter {
+	t.Helper()
+	st, err := ratelimit.NewMemoryStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	l, err := ratelimit.New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

@@ -242,7 +242,7 @@ func TestCheck(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "[FAIL] All secrets stored in environment variables") || !strings.Contains(out, "[FAIL] Production mode") {
 		t.Fatalf("dev check exit %d:\n%s", code, out)
 	}
-	for _, item := range []string{"Input validation implemented on all user inputs", "Security headers properly set", "Error messages don't leak sensitive information", "Logging configured without sensitive data exposure"} {
+	for _, item := range []string{"Input validation implemented on all user inputs", "Security headers properly set", "Error messages don't leak sensitive information", "Logging configured without sensitive data exposure", "File upload restrictions properly implemented"} {
 		if !strings.Contains(out, "[PASS] "+item) {
 			t.Errorf("probe %q did not pass:\n%s", item, out)
 		}

@@ -116,7 +116,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	}
 	a.Tokens = tokens
 
-	hasher, err := password.New(password.Config{BcryptCost: cfg.BcryptCost})
+	hasher, err := password.New(password.Config{BcryptCost: cfg.BcryptCost, Concurrency: cfg.HashConcurrency})
 	if err != nil {
 		return nil, fmt.Errorf("app: password hasher: %w", err)
 	}

@@ -149,6 +149,11 @@ type Config struct {
 
 	// BcryptCost is AUTOSPOT_BCRYPT_COST (default 12; ≥ 12 in production).
 	BcryptCost int
+	// HashConcurrency is AUTOSPOT_HASH_CONCURRENCY: how many password
+	// hashes run at once (0, the default, means GOMAXPROCS). Fewer than
+	// the cores leaves a core to other requests during a login flood, at
+	// the price of login throughput.
+	HashConcurrency int
 	// LoginRate, AuthRate and APIRate are AUTOSPOT_LOGIN_RATE ("5/minute"
 	// per IP, the seed's), AUTOSPOT_AUTH_RATE ("20/minute" per IP, the
 	// other /auth routes) and AUTOSPOT_API_RATE ("300/minute" per IP,

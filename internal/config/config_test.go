@@ -219,6 +219,7 @@ func TestInvalidValues(t *testing.T) {
 		"AUTOSPOT_SHUTDOWN_TIMEOUT": "soon",
 		"AUTOSPOT_READ_TIMEOUT":     "-1s",
 		"AUTOSPOT_BCRYPT_COST":      "99",
+		"AUTOSPOT_HASH_CONCURRENCY": "-1",
 		"AUTOSPOT_LOGIN_RATE":       "5/fortnight",
 		"AUTOSPOT_JWT_ALG":          "none",
 		"AUTOSPOT_TRUSTED_PROXIES":  "not-an-ip",
@@ -237,7 +238,7 @@ func TestInvalidValues(t *testing.T) {
 	for _, p := range ce.Problems {
 		seen[p.Var] = true
 	}
-	for _, v := range []string{"ENV", "AUTOSPOT_SHUTDOWN_TIMEOUT", "AUTOSPOT_READ_TIMEOUT", "AUTOSPOT_BCRYPT_COST", "AUTOSPOT_LOGIN_RATE",
+	for _, v := range []string{"ENV", "AUTOSPOT_SHUTDOWN_TIMEOUT", "AUTOSPOT_READ_TIMEOUT", "AUTOSPOT_BCRYPT_COST", "AUTOSPOT_HASH_CONCURRENCY", "AUTOSPOT_LOGIN_RATE",
 		"AUTOSPOT_JWT_ALG", "AUTOSPOT_TRUSTED_PROXIES", "AUTOSPOT_CORS_ORIGINS", "AUTOSPOT_TLS_CERT", "AUTOSPOT_CLOUDWATCH_EMF",
 		"AUTOSPOT_PUBLIC_URL", "AUTOSPOT_AEAD_KEYS"} {
 		if !seen[v] {

@@ -153,6 +153,7 @@ func Load(getenv func(string) string) (Config, error) {
 		TLSCert:             r.str("AUTOSPOT_TLS_CERT", ""),
 		TLSKey:              r.str("AUTOSPOT_TLS_KEY", ""),
 		BcryptCost:          int(r.integer("AUTOSPOT_BCRYPT_COST", DefaultBcryptCost, 4, 31)),
+		HashConcurrency:     int(r.integer("AUTOSPOT_HASH_CONCURRENCY", 0, 0, 1024)),
 		LoginRate:           r.str("AUTOSPOT_LOGIN_RATE", DefaultLoginRate),
 		AuthRate:            r.str("AUTOSPOT_AUTH_RATE", DefaultAuthRate),
 		APIRate:             r.str("AUTOSPOT_API_RATE", DefaultAPIRate),
