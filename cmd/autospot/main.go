@@ -6,6 +6,7 @@
 //	autospot check                   pre-deployment security checklist; exit 1 on any FAIL
 //	autospot keys                    print freshly generated secrets as env lines
 //	autospot user create-admin ...   create an administrator account
+//	autospot user migrate-emails     move plaintext emails of an older version under protection
 //	autospot audit verify            verify the audit trail's hash chain
 //	autospot healthcheck [URL]       GET the health endpoint; exit 0 if healthy (container HEALTHCHECK)
 //	autospot version                 print the version
@@ -95,6 +96,7 @@ commands:
   check                      pre-deployment security checklist (exit 1 on any FAIL)
   keys                       print new secrets as environment lines
   user create-admin -email E -username U -name N   (password read from stdin)
+  user migrate-emails        move plaintext emails of an older version under protection
   audit verify               verify the audit trail's hash chain
   healthcheck [URL]          GET /api/health; exit 0 when healthy
   version                    print the version

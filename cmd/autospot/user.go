@@ -13,13 +13,22 @@ import (
 	"github.com/autospot/autospot/internal/app"
 )
 
-// user runs "autospot user create-admin -email E -username U -name N",
-// reading the password from the first line of stdin (never a flag, which
-// would land in shell history and the process list). Stop the server
-// first when it uses the embedded database: the file is locked.
+// userUsage lists the user subcommands.
+const userUsage = "usage: autospot user create-admin -email E -username U -name N  (password on stdin)\n       autospot user migrate-emails"
+
+// user runs the user subcommands. "create-admin -email E -username U -name
+// N" reads the password from the first line of stdin (never a flag, which
+// would land in shell history and the process list). "migrate-emails"
+// moves users stored with a plaintext email by an earlier version under
+// the blind index and sealed address (the embedded database does this at
+// start-up; MongoDB needs it run once). Stop the server first when it uses
+// the embedded database: the file is locked.
 func user(ctx context.Context, e env, args []string) error {
+	if len(args) == 1 && args[0] == "migrate-emails" {
+		return migrateEmails(ctx, e)
+	}
 	if len(args) == 0 || args[0] != "create-admin" {
-		return errors.New("usage: autospot user create-admin -email E -username U -name N  (password on stdin)")
+		return errors.New(userUsage)
 	}
 	fs := flag.NewFlagSet("create-admin", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -55,5 +64,24 @@ func user(ctx context.Context, e env, args []string) error {
 	}
 	a.Audit.SensitiveOperation(ctx, auditActorCLI(), "admin.create", "user:"+u.ID)
 	_, err = fmt.Fprintf(e.stdout, "created admin %s (%s)\n", u.ID, u.Email)
+	return err
+}
+
+func migrateEmails(ctx context.Context, e env) error {
+	cfg, err := loadConfig(e)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, app.Options{Logger: e.logger, Stdout: e.stderr, Version: version})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	n, err := a.MigrateEmails(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate-emails: %w", err)
+	}
+	a.Audit.SensitiveOperation(ctx, auditActorCLI(), "users.migrate_emails", fmt.Sprintf("users:%d", n))
+	_, err = fmt.Fprintf(e.stdout, "moved %d users' email addresses under protection\n", n)
 	return err
 }
