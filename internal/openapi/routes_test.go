@@ -64,12 +64,6 @@ func registeredRoutes(t testing.TB) []route {
 	return rts
 }
 
-// mountDocument is the mount line for the server (what the app adds).
-func mountDocument(mux *http.ServeMux, _ server.MountEnv) error {
-	mux.Handle(openapi.Pattern, openapi.Handler())
-	return nil
-}
-
 // openServer builds the app with the document mounted and returns its
 // routes and handler.
 func openServer(t testing.TB) ([]route, http.Handler) {
