@@ -8,12 +8,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/autospot/autospot/internal/app"
 	"github.com/autospot/autospot/internal/config"
+	"github.com/autospot/autospot/internal/testenv"
 )
 
 func open(t *testing.T, env map[string]string) *app.App {
@@ -86,10 +86,7 @@ func TestMongoURIFailsClosed(t *testing.T) {
 // TestRedisSharedAcrossReplicas: two replicas sharing Redis share the
 // login limit and the revocation state.
 func TestRedisSharedAcrossReplicas(t *testing.T) {
-	addr := os.Getenv("AUTOSPOT_TEST_REDIS_ADDR")
-	if addr == "" {
-		t.Skip("AUTOSPOT_TEST_REDIS_ADDR not set: no Redis server to test against")
-	}
+	addr := testenv.RedisAddr(t)
 	keys := map[string]string{"REDIS_URL": "redis://" + addr + "/0", "AUTOSPOT_BCRYPT_COST": "4", "JWT_SECRET_KEY": "replica-shared-secret-0123456789abcdef",
 		"AUTOSPOT_AUDIT_KEY": "replica-shared-audit-key-0123456789abcdef"}
 	envA, envB := map[string]string{"AUTOSPOT_DATA_DIR": t.TempDir()}, map[string]string{"AUTOSPOT_DATA_DIR": t.TempDir()}

@@ -5,9 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/autospot/autospot/internal/testenv"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 )
@@ -16,10 +16,7 @@ import (
 // provisioned user logs in, stores an encrypted profile, and finds both
 // after a restart; readiness checks MongoDB.
 func TestMongoBackedServer(t *testing.T) {
-	base := os.Getenv("AUTOSPOT_TEST_MONGODB_URI")
-	if base == "" {
-		t.Skip("AUTOSPOT_TEST_MONGODB_URI not set: no MongoDB server to test against")
-	}
+	base := testenv.MongoURI(t)
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	uri := strings.TrimRight(base, "/") + "/autospot_app_" + hex.EncodeToString(rnd[:])

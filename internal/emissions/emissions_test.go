@@ -3,21 +3,17 @@ package emissions_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
-	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/autospot/autospot/internal/emissions"
 	"github.com/autospot/autospot/internal/emissions/emissionstest"
 	"github.com/autospot/autospot/internal/parking"
+	"github.com/autospot/autospot/internal/testenv"
 )
 
 // The spec's numbers (domain spec §10, §13).
@@ -142,23 +138,10 @@ func TestBolt(t *testing.T) {
 	})
 }
 
-var dbSeq atomic.Int64
-
 func TestMongo(t *testing.T) {
-	uri := os.Getenv("AUTOSPOT_TEST_MONGODB_URI")
-	if uri == "" {
-		t.Skip("AUTOSPOT_TEST_MONGODB_URI is not set; skipping the MongoDB backend (e.g. mongodb://127.0.0.1:27018/)")
-	}
+	testenv.MongoURI(t)
 	emissionstest.Run(t, func(t *testing.T) emissions.Repository {
-		c, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(20 * time.Second))
-		if err != nil {
-			t.Fatal(err)
-		}
-		db := c.Database(fmt.Sprintf("emtest_%d_%d", os.Getpid(), dbSeq.Add(1)))
-		t.Cleanup(func() {
-			_ = db.Drop(context.Background())
-			_ = c.Disconnect(context.Background())
-		})
+		db := testenv.MongoDB(t, "emtest")
 		r, err := emissions.NewMongo(context.Background(), db)
 		if err != nil {
 			t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/autospot/autospot/internal/live"
+	"github.com/autospot/autospot/internal/testenv"
 )
 
 var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
@@ -192,11 +192,7 @@ func TestReplicasInProcessRedis(t *testing.T) {
 }
 
 func TestReplicasRedisServer(t *testing.T) {
-	addr := os.Getenv("AUTOSPOT_TEST_REDIS_ADDR")
-	if addr == "" {
-		t.Skip("AUTOSPOT_TEST_REDIS_ADDR is not set; skipping the redis-server replica test (e.g. 127.0.0.1:16379)")
-	}
-	replicas(t, addr)
+	replicas(t, testenv.RedisAddr(t))
 }
 
 // Forged or foreign messages on the channel are dropped.

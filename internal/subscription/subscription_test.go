@@ -3,20 +3,16 @@ package subscription_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/autospot/autospot/internal/subscription"
 	"github.com/autospot/autospot/internal/subscription/subscriptiontest"
+	"github.com/autospot/autospot/internal/testenv"
 	"github.com/autospot/autospot/internal/wallet"
 )
 
@@ -39,23 +35,10 @@ func TestBolt(t *testing.T) {
 	})
 }
 
-var dbSeq atomic.Int64
-
 func TestMongo(t *testing.T) {
-	uri := os.Getenv("AUTOSPOT_TEST_MONGODB_URI")
-	if uri == "" {
-		t.Skip("AUTOSPOT_TEST_MONGODB_URI is not set; skipping the MongoDB backend (e.g. mongodb://127.0.0.1:27018/)")
-	}
+	testenv.MongoURI(t)
 	subscriptiontest.Run(t, func(t *testing.T) subscription.Repository {
-		c, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(20 * time.Second))
-		if err != nil {
-			t.Fatal(err)
-		}
-		db := c.Database(fmt.Sprintf("subtest_%d_%d", os.Getpid(), dbSeq.Add(1)))
-		t.Cleanup(func() {
-			_ = db.Drop(context.Background())
-			_ = c.Disconnect(context.Background())
-		})
+		db := testenv.MongoDB(t, "subtest")
 		r, err := subscription.NewMongo(context.Background(), db)
 		if err != nil {
 			t.Fatal(err)

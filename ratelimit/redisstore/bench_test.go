@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autospot/autospot/internal/testenv"
 	"github.com/autospot/autospot/ratelimit"
 )
 
@@ -17,7 +18,7 @@ import (
 //
 //	AUTOSPOT_TEST_REDIS_ADDR=127.0.0.1:16379 go test -run '^$' -bench Redis -benchmem ./ratelimit/redisstore/
 func BenchmarkRedis(b *testing.B) {
-	c, hook := newClient(b, realRedis(b))
+	c, hook := newClient(b, testenv.RedisAddr(b))
 	s := newStore(b, c, uniquePrefix(b))
 	ctx := context.Background()
 	if err := s.Load(ctx); err != nil {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,6 +16,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/autospot/autospot/internal/testenv"
 	"github.com/autospot/autospot/ratelimit"
 	"github.com/autospot/autospot/ratelimit/ratelimittest"
 	"github.com/autospot/autospot/ratelimit/redisstore"
@@ -50,15 +50,6 @@ func newClient(t testing.TB, addr string) (*redis.Client, *countHook) {
 	h := &countHook{}
 	c.AddHook(h)
 	return c, h
-}
-
-// realRedis returns the address of the real server, or skips.
-func realRedis(t testing.TB) string {
-	addr := os.Getenv("AUTOSPOT_TEST_REDIS_ADDR")
-	if addr == "" {
-		t.Skip("AUTOSPOT_TEST_REDIS_ADDR is not set: skipping the real-Redis test (.ci/run starts redis-server and sets it)")
-	}
-	return addr
 }
 
 // uniquePrefix isolates each test's keys on a shared server.
@@ -101,7 +92,7 @@ func TestMiniredisConformance(t *testing.T) {
 }
 
 func TestRealRedisConformance(t *testing.T) {
-	addr := realRedis(t)
+	addr := testenv.RedisAddr(t)
 	ratelimittest.Run(t, func(t *testing.T) ratelimittest.Harness {
 		c, _ := newClient(t, addr)
 		return ratelimittest.Harness{Store: newStore(t, c, uniquePrefix(t))}
@@ -112,7 +103,7 @@ func TestRealRedisConformance(t *testing.T) {
 func TestCommandsPerDecision(t *testing.T) {
 	servers := map[string]func(t *testing.T) string{
 		"miniredis": func(t *testing.T) string { return miniredis.RunT(t).Addr() },
-		"real":      func(t *testing.T) string { return realRedis(t) },
+		"real":      func(t *testing.T) string { return testenv.RedisAddr(t) },
 	}
 	for name, server := range servers {
 		t.Run(name, func(t *testing.T) {
@@ -165,7 +156,7 @@ func TestCommandsPerDecision(t *testing.T) {
 
 // The server's own counters agree: one EVALSHA per decision, no EVAL.
 func TestRealRedisCommandStats(t *testing.T) {
-	c, _ := newClient(t, realRedis(t))
+	c, _ := newClient(t, testenv.RedisAddr(t))
 	ctx := context.Background()
 	s := newStore(t, c, uniquePrefix(t))
 	if err := s.Load(ctx); err != nil {
@@ -248,7 +239,7 @@ func TestServerClock(t *testing.T) {
 
 // Credit comes back in real time on the real server.
 func TestRealRedisRefill(t *testing.T) {
-	c, _ := newClient(t, realRedis(t))
+	c, _ := newClient(t, testenv.RedisAddr(t))
 	s := newStore(t, c, uniquePrefix(t))
 	ctx := context.Background()
 	p := ratelimit.Policy{Limit: 10, Period: time.Second, Burst: 1}

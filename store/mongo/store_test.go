@@ -17,6 +17,7 @@ import (
 
 	"github.com/autospot/autospot/audit"
 	"github.com/autospot/autospot/auth"
+	"github.com/autospot/autospot/internal/testenv"
 	"github.com/autospot/autospot/store/mongo"
 )
 
@@ -199,7 +200,7 @@ func TestStaleHeadNeverReadsStale(t *testing.T) {
 // server replicas would: the chain stays one unbroken line, and each
 // store's in-memory head hint catches up with the other's appends.
 func TestAuditReplicas(t *testing.T) {
-	uri := testURI(t)
+	uri := testenv.MongoURI(t)
 	a := newTestStore(t)
 	ctx := t.Context()
 	b, err := mongo.Open(ctx, uri, mongo.WithDatabase(a.Database().Name()))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/autospot/autospot/auth"
+	"github.com/autospot/autospot/internal/testenv"
 	"github.com/autospot/autospot/store/redis"
 )
 
@@ -59,7 +60,7 @@ func benchOp(b *testing.B, hook *countHook, op func(i int64) error) {
 // (deleted afterwards), with its scripts loaded.
 func benchStore(b *testing.B) (*redis.Store, *countHook) {
 	b.Helper()
-	c, hook := newClient(b, realAddr(b))
+	c, hook := newClient(b, testenv.RedisAddr(b))
 	s := newStore(b, c, redis.WithPrefix(uniquePrefix(b, c)))
 	if err := s.Load(context.Background()); err != nil {
 		b.Fatal(err)
@@ -68,7 +69,7 @@ func benchStore(b *testing.B) (*redis.Store, *countHook) {
 }
 
 func BenchmarkPing(b *testing.B) {
-	c, hook := newClient(b, realAddr(b))
+	c, hook := newClient(b, testenv.RedisAddr(b))
 	ctx := context.Background()
 	benchOp(b, hook, func(int64) error { return c.Ping(ctx).Err() })
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,10 +11,9 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/autospot/autospot/internal/testenv"
 	"github.com/autospot/autospot/store/redis"
 )
-
-const redisAddrEnv = "AUTOSPOT_TEST_REDIS_ADDR"
 
 // countHook counts the commands a client sends: one per round trip, since
 // the store never pipelines.
@@ -33,16 +31,6 @@ func (h *countHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredi
 		h.n.Add(int64(len(cmds)))
 		return next(ctx, cmds)
 	}
-}
-
-// realAddr returns the address of the real server, or skips.
-func realAddr(t testing.TB) string {
-	t.Helper()
-	addr := os.Getenv(redisAddrEnv)
-	if addr == "" {
-		t.Skip(redisAddrEnv + " is not set: skipping the real-Redis run (.ci/run starts redis-server and sets it; miniredis runs always)")
-	}
-	return addr
 }
 
 func newClient(t testing.TB, addr string) (*goredis.Client, *countHook) {
@@ -106,7 +94,7 @@ func miniBackend(t *testing.T, opts ...redis.Option) (*redis.Store, *countHook, 
 }
 
 func realBackend(t *testing.T, opts ...redis.Option) (*redis.Store, *countHook, *miniredis.Miniredis) {
-	c, h := newClient(t, realAddr(t))
+	c, h := newClient(t, testenv.RedisAddr(t))
 	opts = append([]redis.Option{redis.WithPrefix(uniquePrefix(t, c))}, opts...)
 	return newStore(t, c, opts...), h, nil
 }
@@ -121,7 +109,7 @@ var backends = []backend{
 func (b backend) run(t *testing.T, f func(t *testing.T)) {
 	t.Run(b.name, func(t *testing.T) {
 		if b.name == "real" {
-			realAddr(t)
+			testenv.RedisAddr(t)
 		}
 		f(t)
 	})

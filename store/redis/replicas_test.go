@@ -11,6 +11,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 
 	"github.com/autospot/autospot/auth"
+	"github.com/autospot/autospot/internal/testenv"
 	"github.com/autospot/autospot/store/redis"
 )
 
@@ -23,7 +24,7 @@ func TestReplicasShareState(t *testing.T) {
 		b.run(t, func(t *testing.T) {
 			var addr string
 			if b.name == "real" {
-				addr = realAddr(t)
+				addr = testenv.RedisAddr(t)
 			} else {
 				addr = miniredis.RunT(t).Addr()
 			}
