@@ -206,7 +206,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (_ *App, err error)
 	})
 	a.Provisioner = &accounts.Provisioner{Users: users, Hasher: hasher, Policy: &policy, Now: o.Now}
 
-	pm, err := parkingMount(ctx, st.parking, o.Now)
+	pm, err := parkingMount(ctx, st.parking, o.Now, ops.Sessions, ops.Hub)
 	if err != nil {
 		return nil, err
 	}

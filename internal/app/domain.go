@@ -62,7 +62,9 @@ func (a *App) openParkingBolt(dataDir string) (parkingRepo, error) {
 
 // parkingMount seeds the original's example map and rate table (once) and
 // returns the mount that serves the parking API behind the server's chain.
-func parkingMount(ctx context.Context, repo parkingRepo, now func() time.Time) (server.Mount, error) {
+// sessions and hub make its slot overrides respect active parking sessions
+// and publish on the live stream, as the operations API's do.
+func parkingMount(ctx context.Context, repo parkingRepo, now func() time.Time, sessions session.Repository, hub live.Hub) (server.Mount, error) {
 	if err := parkingapi.Seed(ctx, repo, repo); err != nil {
 		return nil, fmt.Errorf("app: seed parking data: %w", err)
 	}
@@ -72,7 +74,7 @@ func parkingMount(ctx context.Context, repo parkingRepo, now func() time.Time) (
 	}
 	return func(mux *http.ServeMux, env server.MountEnv) error {
 		_, err := parkingapi.Register(mux, parkingapi.Deps{
-			Maps: repo, Rates: repo, Quoter: quoter, Now: now,
+			Maps: repo, Rates: repo, Quoter: quoter, Now: now, Sessions: sessions, Hub: hub,
 			Authenticate: env.Authenticate, RBAC: env.RBAC, Limiter: env.Limiter, Logger: env.Logger,
 		})
 		return err
