@@ -60,19 +60,8 @@ func (a *api) updateExit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, me := r.Context(), driver(r)
-	var s session.Session
-	var err error
-	if req.SessionID == "" {
-		s, err = a.d.Sessions.Active(ctx, me)
-	} else {
-		s, err = a.d.Sessions.Get(ctx, me, req.SessionID)
-	}
-	if errors.Is(err, session.ErrNotFound) {
-		writeErr(w, notFound("No active parking session found"))
-		return
-	}
-	if err != nil {
-		a.internal(w, r, "load session", err)
+	s, ok := a.callerSession(w, r, me, req.SessionID)
+	if !ok {
 		return
 	}
 	if s.Status != session.StatusActive {

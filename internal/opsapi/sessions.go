@@ -257,19 +257,8 @@ func (a *api) endSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, me := r.Context(), driver(r)
-	var s session.Session
-	var err error
-	if req.SessionID == "" {
-		s, err = a.d.Sessions.Active(ctx, me)
-	} else {
-		s, err = a.d.Sessions.Get(ctx, me, req.SessionID)
-	}
-	if errors.Is(err, session.ErrNotFound) {
-		writeErr(w, notFound("No active parking session found"))
-		return
-	}
-	if err != nil {
-		a.internal(w, r, "load session", err)
+	s, ok := a.callerSession(w, r, me, req.SessionID)
+	if !ok {
 		return
 	}
 	if s.Status != session.StatusActive {
@@ -543,4 +532,27 @@ func (a *api) sessionMap(ctx context.Context, s session.Session) (*parking.Map, 
 		return &parking.Map{ID: s.MapID, FacilityID: s.FacilityID, Building: s.Slot.Building}, nil
 	}
 	return m, err
+}
+
+// callerSession loads the caller's session: the one named by id (looked up
+// by (driver, id), so another driver's is not found), or the active one
+// when id is empty. On failure it writes the error (404, or 500 for a
+// store failure) and reports false.
+func (a *api) callerSession(w http.ResponseWriter, r *http.Request, me, id string) (session.Session, bool) {
+	var s session.Session
+	var err error
+	if id == "" {
+		s, err = a.d.Sessions.Active(r.Context(), me)
+	} else {
+		s, err = a.d.Sessions.Get(r.Context(), me, id)
+	}
+	if errors.Is(err, session.ErrNotFound) {
+		writeErr(w, notFound("No active parking session found"))
+		return session.Session{}, false
+	}
+	if err != nil {
+		a.internal(w, r, "load session", err)
+		return session.Session{}, false
+	}
+	return s, true
 }

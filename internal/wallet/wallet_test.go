@@ -2,17 +2,14 @@ package wallet_test
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/autospot/autospot/internal/testenv"
 	"github.com/autospot/autospot/internal/wallet"
 	"github.com/autospot/autospot/internal/wallet/wallettest"
 )
@@ -36,26 +33,9 @@ func TestBolt(t *testing.T) {
 	})
 }
 
-var dbSeq atomic.Int64
-
-// mongoDB returns a fresh database on the server named by
-// AUTOSPOT_TEST_MONGODB_URI, dropped when the test ends.
 func mongoDB(t *testing.T) *mongo.Database {
 	t.Helper()
-	uri := os.Getenv("AUTOSPOT_TEST_MONGODB_URI")
-	if uri == "" {
-		t.Skip("AUTOSPOT_TEST_MONGODB_URI is not set; skipping the MongoDB backend (e.g. mongodb://127.0.0.1:27018/)")
-	}
-	c, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(20 * time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := c.Database(fmt.Sprintf("wallettest_%d_%d", os.Getpid(), dbSeq.Add(1)))
-	t.Cleanup(func() {
-		_ = db.Drop(context.Background())
-		_ = c.Disconnect(context.Background())
-	})
-	return db
+	return testenv.MongoDB(t, "wallettest")
 }
 
 func TestMongo(t *testing.T) {
