@@ -35,6 +35,11 @@ run audit -bench '^BenchmarkAuditEvent$' -count 6 ./audit
 # pathfinding (issue 11): nearest-slot query.
 run route -bench '^BenchmarkNearestSlot' -count 5 ./internal/parking/route
 
+# stores (issue 8): the login-path operations on each backend (MongoDB and
+# Redis only when their test variables are set).
+run stores -bench '^Benchmark(UserByEmail|AttemptReserve|RotateFamily|AuditAppend)$' -benchtime 300x -count 3 \
+  ./store/memory ./store/bolt ./store/mongo ./store/redis
+
 if command -v benchstat >/dev/null 2>&1; then
   for f in "$OUT"/*.txt; do
     echo "### $(basename "$f" .txt)"
