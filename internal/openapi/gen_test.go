@@ -137,6 +137,7 @@ var extras = map[string]extra{
 	"PUT /wallet/payment-methods/{id}":              {Body: obj(nil, js{"expiry_month": js{"type": "string"}, "expiry_year": js{"type": "string"}, "is_default": boolean(""), "label": strN(0, 50)})},
 	"GET /qr/entrance-code":                         {Query: []string{"*building", "*entrance_id", "format", "ttl_hours:integer"}, Produces: []string{"image/png", "application/json"}},
 	"GET /qr/entrance-codes":                        {Query: []string{"*building"}},
+	"GET /qr/list":                                  {Query: []string{"limit:integer"}},
 	"POST /qr/scan":                                 {Body: obj([]string{"qr_content"}, js{"qr_content": strN(1, 4096)})},
 	"POST /qr/base64-to-image":                      {Body: obj([]string{"image_base64"}, js{"image_base64": js{"type": "string", "maxLength": 49174, "description": "standard padded base64 of a PNG ≤ 1024×1024 (a data:image/png;base64, prefix is accepted)"}}), Produces: []string{"image/png"}},
 	"POST /emissions/estimate":                      {Body: obj([]string{"route_distance"}, js{"route_distance": js{"type": "number", "exclusiveMinimum": 0}, "baseline_distance": js{"type": "number", "minimum": 0}, "emissions_factor": js{"type": "number", "exclusiveMinimum": 0}, "session_id": str("one of the caller's sessions")})},

@@ -16,6 +16,7 @@ import (
 	"github.com/autospot/autospot/internal/live"
 	"github.com/autospot/autospot/internal/parking"
 	"github.com/autospot/autospot/internal/parking/fare"
+	"github.com/autospot/autospot/internal/qrscan"
 	"github.com/autospot/autospot/internal/session"
 	"github.com/autospot/autospot/internal/subscription"
 	"github.com/autospot/autospot/internal/wallet"
@@ -44,6 +45,12 @@ type Deps struct {
 	Emissions     emissions.Repository
 	// QR signs and verifies entrance codes (key from configuration).
 	QR *entryqr.Signer
+	// Scans stores the codes each driver scanned (POST /qr/scan), listed
+	// by GET /qr/list and erased by [DeleteDriverData]. Optional: nil
+	// means an in-process qrscan.Memory shared by every Register and
+	// DeleteDriverData call given the same Auth (lost on restart; use
+	// qrscan.NewBolt or qrscan.NewMongo to keep them).
+	Scans qrscan.Repository
 	// Hub carries live slot updates (default: an in-process live.Local;
 	// use live.NewRedis when several replicas run).
 	Hub live.Hub
@@ -96,6 +103,9 @@ func newAPI(d Deps) (*api, error) {
 	}
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if d.Scans == nil {
+		d.Scans = defaultScans(d.Auth)
 	}
 	if d.Hub == nil {
 		h, err := live.NewLocal()
@@ -254,7 +264,8 @@ func (a *api) routes() []Route {
 		// QR codes (§9).
 		{Pattern: "GET /qr/entrance-code", Access: fs, Permission: auth.PermQRGenerate, Description: "signed entrance code as PNG or JSON (?building&entrance_id&format=png|json&ttl_hours)", h: a.entranceCode, facility: buildingFacility},
 		{Pattern: "GET /qr/entrance-codes", Access: fs, Permission: auth.PermQRGenerate, Description: "signed codes of every entrance of a building (?building)", h: a.entranceCodes, facility: buildingFacility},
-		{Pattern: "POST /qr/scan", Access: au, Permission: auth.PermQRScan, Description: "validate a scanned entrance code (signature and expiry)", h: a.scan},
+		{Pattern: "POST /qr/scan", Access: au, Permission: auth.PermQRScan, Description: "validate a scanned entrance code (signature and expiry); a valid one is recorded once for the caller (GET /qr/list)", h: a.scan},
+		{Pattern: "GET /qr/list", Access: au, Permission: auth.PermQRScan, Description: "the entrance codes the caller scanned (POST /qr/scan), newest first, one per code, each \"valid\" or \"expired\" now (?limit=1..100, default 50; no username: a username parameter is 400)", h: a.qrList},
 		{Pattern: "POST /qr/base64-to-image", Access: au, Permission: auth.PermQRScan, Description: "base64 PNG (≤ 48 KiB encoded, ≤ 1024×1024) → a PNG re-encoded by the server; anything else is 400", h: a.base64ToImage},
 		// Emissions (§10).
 		{Pattern: "GET /emissions/factors", Access: pa, Description: "emission constants", h: a.factors},

@@ -11,8 +11,8 @@ import (
 
 // DeleteDriverData erases a driver's parking data for account deletion:
 // sessions (releasing the slot of an active one, announced on the live
-// hub), wallet, transactions, saved cards, subscription and emission
-// records. Wire it into the account deletion, e.g. with
+// hub), wallet, transactions, saved cards, subscription, emission records and
+// scanned QR codes. Wire it into the account deletion, e.g. with
 // auth.WithDeleteHook(func(ctx context.Context, u auth.User) error {
 // return opsapi.DeleteDriverData(ctx, deps, u.ID) }). It is idempotent.
 func DeleteDriverData(ctx context.Context, d Deps, driverID string) error {
@@ -41,6 +41,9 @@ func DeleteDriverData(ctx context.Context, d Deps, driverID string) error {
 		return err
 	}
 	if _, err := d.Emissions.Delete(ctx, driverID, ""); err != nil {
+		return err
+	}
+	if _, err := a.d.Scans.DeleteDriver(ctx, driverID); err != nil {
 		return err
 	}
 	return nil

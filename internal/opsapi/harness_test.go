@@ -29,6 +29,7 @@ import (
 	"github.com/autospot/autospot/internal/live"
 	"github.com/autospot/autospot/internal/opsapi"
 	"github.com/autospot/autospot/internal/parking"
+	"github.com/autospot/autospot/internal/qrscan"
 	"github.com/autospot/autospot/internal/session"
 	"github.com/autospot/autospot/internal/subscription"
 	"github.com/autospot/autospot/internal/wallet"
@@ -106,6 +107,7 @@ type repos struct {
 	wallets  wallet.Repository
 	subs     subscription.Repository
 	ems      emissions.Repository
+	scans    qrscan.Repository
 }
 
 var dbSeq atomic.Int64
@@ -123,10 +125,11 @@ func newRepos(t testing.TB, backend string) repos {
 		w, err2 := wallet.NewBolt(db)
 		sb, err3 := subscription.NewBolt(db)
 		e, err4 := emissions.NewBolt(db)
-		if err := errors.Join(err1, err2, err3, err4); err != nil {
+		q, err5 := qrscan.NewBolt(db)
+		if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
 			t.Fatal(err)
 		}
-		return repos{s, w, sb, e}
+		return repos{s, w, sb, e, q}
 	case "mongo":
 		uri := os.Getenv("AUTOSPOT_TEST_MONGODB_URI")
 		if uri == "" {
@@ -143,12 +146,13 @@ func newRepos(t testing.TB, backend string) repos {
 		w, err2 := wallet.NewMongo(ctx, db)
 		sb, err3 := subscription.NewMongo(ctx, db)
 		e, err4 := emissions.NewMongo(ctx, db)
-		if err := errors.Join(err1, err2, err3, err4); err != nil {
+		q, err5 := qrscan.NewMongo(ctx, db)
+		if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
 			t.Fatal(err)
 		}
-		return repos{s, w, sb, e}
+		return repos{s, w, sb, e, q}
 	}
-	return repos{session.NewMemory(), wallet.NewMemory(), subscription.NewMemory(), emissions.NewMemory()}
+	return repos{session.NewMemory(), wallet.NewMemory(), subscription.NewMemory(), emissions.NewMemory(), qrscan.NewMemory()}
 }
 
 func newHarnessOn(t testing.TB, backend string) *harness {
@@ -185,7 +189,7 @@ func newHarnessOn(t testing.TB, backend string) *harness {
 	mux := http.NewServeMux()
 	h.deps = opsapi.Deps{
 		Auth: tokens, Maps: maps, Sessions: rp.sessions, Wallets: rp.wallets,
-		Subscriptions: rp.subs, Emissions: rp.ems, QR: qr, Hub: hub,
+		Subscriptions: rp.subs, Emissions: rp.ems, Scans: rp.scans, QR: qr, Hub: hub,
 		Now: clk.Now, SSEHeartbeat: time.Hour, Audit: al,
 	}
 	err = opsapi.Register(mux, h.deps)

@@ -176,6 +176,7 @@ func (a *api) scan(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"valid": false, "reason": qrErr(err).Detail, "error_code": qrErr(err).Code, "detail": qrErr(err).Detail})
 		return
 	}
+	a.recordScan(r, req.Code, e)
 	writeJSON(w, http.StatusOK, map[string]any{"valid": true, "building": e.Building, "entrance_id": e.Entrance, "level": e.Level, "expires_at": e.Expires})
 }
 
