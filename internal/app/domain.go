@@ -24,6 +24,7 @@ import (
 	"github.com/autospot/autospot/internal/parking/fare"
 	"github.com/autospot/autospot/internal/parking/mongorepo"
 	"github.com/autospot/autospot/internal/parkingapi"
+	"github.com/autospot/autospot/internal/qrscan"
 	"github.com/autospot/autospot/internal/server"
 	"github.com/autospot/autospot/internal/session"
 	"github.com/autospot/autospot/internal/subscription"
@@ -88,6 +89,7 @@ type opsRepos struct {
 	wallets       wallet.Repository
 	subscriptions subscription.Repository
 	emissions     emissions.Repository
+	scans         qrscan.Repository
 }
 
 // openOpsMongo opens the operations repositories in the MongoDB database
@@ -106,6 +108,9 @@ func openOpsMongo(ctx context.Context, db *driver.Database) (opsRepos, error) {
 	}
 	if r.emissions, err = emissions.NewMongo(ctx, db); err != nil {
 		return r, fmt.Errorf("app: emissions store: %w", err)
+	}
+	if r.scans, err = qrscan.NewMongo(ctx, db); err != nil {
+		return r, fmt.Errorf("app: QR scan store: %w", err)
 	}
 	return r, nil
 }
@@ -130,6 +135,9 @@ func (a *App) openOpsBolt(dataDir string) (opsRepos, error) {
 	}
 	if r.emissions, err = emissions.NewBolt(db); err != nil {
 		return r, fmt.Errorf("app: emissions store: %w", err)
+	}
+	if r.scans, err = qrscan.NewBolt(db); err != nil {
+		return r, fmt.Errorf("app: QR scan store: %w", err)
 	}
 	return r, nil
 }
@@ -163,7 +171,7 @@ func (a *App) opsDeps(ctx context.Context, cfg config.Config, st stores, tokens 
 		Auth: tokens, RBAC: auth.DefaultRBAC(),
 		Maps: st.parking, Rates: st.parking,
 		Sessions: st.ops.sessions, Wallets: st.ops.wallets,
-		Subscriptions: st.ops.subscriptions, Emissions: st.ops.emissions,
+		Subscriptions: st.ops.subscriptions, Emissions: st.ops.emissions, Scans: st.ops.scans,
 		QR: qr, Hub: hub, Now: o.Now, Logger: o.Logger, Audit: lg,
 	}, nil
 }
