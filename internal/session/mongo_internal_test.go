@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/autospot/autospot/internal/testenv"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -16,17 +17,8 @@ import (
 // Claims left by a process that died mid-start are reclaimed once stale;
 // claims of a live session never are.
 func TestMongoReapsStaleClaims(t *testing.T) {
-	uri := os.Getenv("AUTOSPOT_TEST_MONGODB_URI")
-	if uri == "" {
-		t.Skip("AUTOSPOT_TEST_MONGODB_URI is not set; skipping the MongoDB stale-claim test")
-	}
 	ctx := context.Background()
-	c, err := mongo.Connect(options.Client().ApplyURI(uri))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := c.Database(fmt.Sprintf("sessionreap_%d", os.Getpid()))
-	defer func() { _ = db.Drop(ctx); _ = c.Disconnect(ctx) }()
+	db := testenv.MongoDB(t, "sessionreap")
 	m, err := NewMongo(ctx, db)
 	if err != nil {
 		t.Fatal(err)

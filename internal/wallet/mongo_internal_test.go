@@ -2,30 +2,18 @@ package wallet
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"github.com/autospot/autospot/internal/testenv"
 )
 
 // A process that died after recording a movement ("applying") but before
 // deciding it: the client's retry decides it exactly once, and concurrent
 // retries agree.
 func TestMongoRecoversUndecidedMovement(t *testing.T) {
-	uri := os.Getenv("AUTOSPOT_TEST_MONGODB_URI")
-	if uri == "" {
-		t.Skip("AUTOSPOT_TEST_MONGODB_URI is not set; skipping the MongoDB crash-recovery test")
-	}
 	ctx := context.Background()
-	c, err := mongo.Connect(options.Client().ApplyURI(uri))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := c.Database(fmt.Sprintf("walletrecover_%d", os.Getpid()))
-	defer func() { _ = db.Drop(ctx); _ = c.Disconnect(ctx) }()
+	db := testenv.MongoDB(t, "walletrecover")
 	r, err := NewMongo(ctx, db)
 	if err != nil {
 		t.Fatal(err)
