@@ -2,7 +2,6 @@ package ratelimit
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -279,17 +278,9 @@ func validRuleName(s string) bool {
 	return true
 }
 
-// writeError writes the module's JSON error shape,
-// {"detail": "...", "error_code": "..."}.
+// writeError writes the module's JSON error shape with [headers.WriteError];
+// a limiter's answer is never cacheable.
 func writeError(w http.ResponseWriter, status int, detail, code string) {
-	body, _ := json.Marshal(struct {
-		Detail    string `json:"detail"`
-		ErrorCode string `json:"error_code"`
-	}{detail, code})
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
+	w.Header().Set("Cache-Control", "no-store")
+	headers.WriteError(w, status, detail, code)
 }
