@@ -46,9 +46,12 @@
 // Over the limit, the answer is 429 with a JSON body
 // {"detail": "...", "error_code": "rate_limited"}, Retry-After, and the
 // IETF draft headers RateLimit-Policy ("login";q=5;w=60) and RateLimit
-// ("login";r=0;t=60), which are also set on allowed responses. A failing
-// or hanging store ([WithTimeout] bounds each call) is logged ([WithLogger], at most once a second, never with client
-// addresses) and counted ([Limiter.Stats]).
+// ("login";r=0;t=60), which are also set on allowed responses. Error
+// bodies are written with [headers.WriteError] and carry Cache-Control:
+// no-store. A failing or hanging store ([WithTimeout] bounds each call)
+// answers 503 with Retry-After: 1 under [FailClosed]; it is logged
+// ([WithLogger], at most once a second, never with client addresses) and
+// counted ([Limiter.Stats]).
 //
 // All types are safe for concurrent use.
 package ratelimit
