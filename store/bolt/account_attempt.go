@@ -58,15 +58,6 @@ func openAttempts(tx *bbolt.Tx) (expiring, error) {
 	return openExpiring(tx, bucketAttempts, bucketAttemptsExpiry)
 }
 
-func getAttempt(e expiring, key []byte) (a attempt, ok bool, err error) {
-	v := e.data.Get(key)
-	if v == nil {
-		return a, false, nil
-	}
-	a, err = decodeAttempt(v)
-	return a, err == nil, err
-}
-
 // modifyAttempt applies f to the state of key (zero if absent) and stores
 // the result, keeping the lapse index in step, in one transaction.
 func (s *AttemptStore) modifyAttempt(ctx context.Context, op, key string, f func(a *attempt) (write bool)) error {
@@ -76,7 +67,7 @@ func (s *AttemptStore) modifyAttempt(ctx context.Context, op, key string, f func
 			return err
 		}
 		k := []byte(key)
-		a, ok, err := getAttempt(e, k)
+		a, ok, err := getRecord(e.data, k, decodeAttempt)
 		if err != nil {
 			return err
 		}
@@ -136,7 +127,7 @@ func (s *AttemptStore) Reset(ctx context.Context, key string) error {
 			return err
 		}
 		k := []byte(key)
-		a, ok, err := getAttempt(e, k)
+		a, ok, err := getRecord(e.data, k, decodeAttempt)
 		if err != nil || !ok {
 			return err
 		}

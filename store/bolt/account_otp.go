@@ -66,15 +66,6 @@ func openOTP(tx *bbolt.Tx) (expiring, error) {
 	return openExpiring(tx, bucketOTP, bucketOTPExpiry)
 }
 
-func getOTP(e expiring, key []byte) (o auth.OTP, ok bool, err error) {
-	v := e.data.Get(key)
-	if v == nil {
-		return o, false, nil
-	}
-	o, err = decodeOTP(v)
-	return o, err == nil, err
-}
-
 // Put implements [auth.OTPStore]. An empty purpose or subject is an
 // error.
 func (s *OTPStore) Put(ctx context.Context, o auth.OTP) error {
@@ -87,7 +78,7 @@ func (s *OTPStore) Put(ctx context.Context, o auth.OTP) error {
 			return err
 		}
 		key := otpKey(o.Purpose, o.Subject)
-		old, ok, err := getOTP(e, key)
+		old, ok, err := getRecord(e.data, key, decodeOTP)
 		if err != nil {
 			return err
 		}
@@ -108,7 +99,7 @@ func (s *OTPStore) Try(ctx context.Context, purpose auth.OTPPurpose, subject str
 			return err
 		}
 		key := otpKey(purpose, subject)
-		o, ok, err := getOTP(e, key)
+		o, ok, err := getRecord(e.data, key, decodeOTP)
 		switch {
 		case err != nil:
 			return err
@@ -138,7 +129,7 @@ func (s *OTPStore) Consume(ctx context.Context, purpose auth.OTPPurpose, subject
 			return err
 		}
 		key := otpKey(purpose, subject)
-		o, ok, err := getOTP(e, key)
+		o, ok, err := getRecord(e.data, key, decodeOTP)
 		switch {
 		case err != nil:
 			return err
@@ -157,7 +148,7 @@ func (s *OTPStore) Delete(ctx context.Context, purpose auth.OTPPurpose, subject 
 			return err
 		}
 		key := otpKey(purpose, subject)
-		o, ok, err := getOTP(e, key)
+		o, ok, err := getRecord(e.data, key, decodeOTP)
 		if err != nil || !ok {
 			return err
 		}

@@ -57,16 +57,6 @@ func openPending(tx *bbolt.Tx) (expiring, error) {
 	return openExpiring(tx, bucketPending, bucketPendingExpiry)
 }
 
-// getPending returns the registration under key; ok is false if none.
-func getPending(e expiring, key []byte) (p auth.PendingRegistration, ok bool, err error) {
-	v := e.data.Get(key)
-	if v == nil {
-		return p, false, nil
-	}
-	p, err = decodePending(v)
-	return p, err == nil, err
-}
-
 // Put implements [auth.PendingStore]. An empty email is an error.
 func (s *PendingStore) Put(ctx context.Context, p auth.PendingRegistration) error {
 	if p.Email == "" {
@@ -78,7 +68,7 @@ func (s *PendingStore) Put(ctx context.Context, p auth.PendingRegistration) erro
 			return err
 		}
 		key := []byte(p.Email)
-		old, ok, err := getPending(e, key)
+		old, ok, err := getRecord(e.data, key, decodePending)
 		if err != nil {
 			return err
 		}
@@ -99,7 +89,7 @@ func (s *PendingStore) Take(ctx context.Context, email, ticket string, now time.
 			return err
 		}
 		key := []byte(email)
-		p, ok, err := getPending(e, key)
+		p, ok, err := getRecord(e.data, key, decodePending)
 		switch {
 		case err != nil:
 			return err
@@ -123,7 +113,7 @@ func (s *PendingStore) Get(ctx context.Context, email string, now time.Time) (au
 		if err != nil {
 			return err
 		}
-		p, ok, err := getPending(e, []byte(email))
+		p, ok, err := getRecord(e.data, []byte(email), decodePending)
 		switch {
 		case err != nil:
 			return err
@@ -147,7 +137,7 @@ func (s *PendingStore) Delete(ctx context.Context, email string) error {
 			return err
 		}
 		key := []byte(email)
-		p, ok, err := getPending(e, key)
+		p, ok, err := getRecord(e.data, key, decodePending)
 		if err != nil || !ok {
 			return err
 		}

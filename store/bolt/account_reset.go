@@ -103,15 +103,11 @@ func (s *ResetStore) Consume(ctx context.Context, hash string, now time.Time) (a
 		if err != nil {
 			return err
 		}
-		v := b.data.Get([]byte(hash))
-		if v == nil {
-			return auth.ErrResetNotFound
-		}
-		t, err := decodeReset(v)
+		t, ok, err := getRecord(b.data, []byte(hash), decodeReset)
 		switch {
 		case err != nil:
 			return err
-		case !now.Before(t.ExpiresAt):
+		case !ok || !now.Before(t.ExpiresAt):
 			return auth.ErrResetNotFound
 		}
 		out = t

@@ -115,12 +115,7 @@ func openUserBuckets(tx *bbolt.Tx) (userBuckets, error) {
 
 // get returns the user with id; ok is false when there is none.
 func (b userBuckets) get(id []byte) (u auth.User, ok bool, err error) {
-	v := b.byID.Get(id)
-	if v == nil {
-		return auth.User{}, false, nil
-	}
-	u, err = decodeUser(v)
-	return u, err == nil, err
+	return getRecord(b.byID, id, decodeUser)
 }
 
 // Create implements [auth.UserStore]. An empty id, email or username is

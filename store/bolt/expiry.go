@@ -47,6 +47,17 @@ func (e expiring) prune(now time.Time) (int, error) {
 	return pruneExpiry(e.byExpiry, now, true, func(id []byte) error { return e.data.Delete(id) })
 }
 
+// getRecord decodes the record under key in b; ok is false when there is
+// none.
+func getRecord[T any](b *bbolt.Bucket, key []byte, decode func([]byte) (T, error)) (v T, ok bool, err error) {
+	raw := b.Get(key)
+	if raw == nil {
+		return v, false, nil
+	}
+	v, err = decode(raw)
+	return v, err == nil, err
+}
+
 func msEqual(a, b time.Time) bool { return a.UnixMilli() == b.UnixMilli() }
 
 // wrap adds the operation to a bbolt error.

@@ -88,12 +88,7 @@ func openFamilyBuckets(tx *bbolt.Tx) (familyBuckets, error) {
 }
 
 func (b familyBuckets) get(id string) (auth.Family, bool, error) {
-	v := b.fams.Get([]byte(id))
-	if v == nil {
-		return auth.Family{}, false, nil
-	}
-	f, err := decodeFamily(v)
-	return f, err == nil, err
+	return getRecord(b.fams, []byte(id), decodeFamily)
 }
 
 func (b familyBuckets) put(f *auth.Family) error {
