@@ -16,6 +16,7 @@ import (
 	"github.com/autospot/autospot/internal/live"
 	"github.com/autospot/autospot/internal/parking"
 	"github.com/autospot/autospot/internal/parking/fare"
+	"github.com/autospot/autospot/internal/parking/route"
 	"github.com/autospot/autospot/internal/qrscan"
 	"github.com/autospot/autospot/internal/session"
 	"github.com/autospot/autospot/internal/subscription"
@@ -80,7 +81,7 @@ type api struct {
 	d      Deps
 	subs   *subscription.Service
 	quoter *fare.Quoter
-	graphs *graphCache
+	graphs *route.Cache
 	sydney *time.Location
 }
 
@@ -126,7 +127,7 @@ func newAPI(d Deps) (*api, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &api{d: d, subs: subs, quoter: q, graphs: newGraphCache(64), sydney: loc}, nil
+	return &api{d: d, subs: subs, quoter: q, graphs: route.NewCache(64), sydney: loc}, nil
 }
 
 // Register mounts every route of [Routes] on mux, each behind its access

@@ -62,7 +62,7 @@ func (a *api) estimateRoute(w http.ResponseWriter, r *http.Request) {
 	if e == nil {
 		var to route.Point
 		if to, e = point(m, req.End); e == nil {
-			g, err := a.graphs.get(m)
+			g, err := a.graphs.Get(m)
 			if err != nil {
 				a.internal(w, r, "graph", err)
 				return

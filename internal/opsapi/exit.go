@@ -114,7 +114,7 @@ func (a *api) nearestExit(m *parking.Map, slotID string) (route.ExitRoute, bool)
 	if len(m.Levels) == 0 {
 		return route.ExitRoute{}, false
 	}
-	g, err := a.graphs.get(m)
+	g, err := a.graphs.Get(m)
 	if err != nil {
 		return route.ExitRoute{}, false
 	}

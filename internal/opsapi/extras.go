@@ -126,7 +126,7 @@ func (a *api) estimateParkingSearch(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, e)
 		return
 	}
-	g, err := a.graphs.get(m)
+	g, err := a.graphs.Get(m)
 	if err != nil {
 		a.internal(w, r, "graph", err)
 		return
@@ -189,7 +189,7 @@ func (a *api) estimateFullJourney(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, e)
 		return
 	}
-	g, err := a.graphs.get(m)
+	g, err := a.graphs.Get(m)
 	if err != nil {
 		a.internal(w, r, "graph", err)
 		return

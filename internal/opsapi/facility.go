@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -12,39 +11,8 @@ import (
 	"github.com/autospot/autospot/internal/live"
 	"github.com/autospot/autospot/internal/parking"
 	"github.com/autospot/autospot/internal/parking/fare"
-	"github.com/autospot/autospot/internal/parking/route"
 	"github.com/autospot/autospot/internal/session"
 )
-
-// graphCache keeps the routing graph of recent map versions (a graph is
-// immutable; slot availability is decided per query).
-type graphCache struct {
-	mu  sync.Mutex
-	max int
-	m   map[string]*route.Graph // map id → graph of its latest seen version
-}
-
-func newGraphCache(max int) *graphCache { return &graphCache{max: max, m: map[string]*route.Graph{}} }
-
-func (c *graphCache) get(m *parking.Map) (*route.Graph, error) {
-	c.mu.Lock()
-	g, ok := c.m[m.ID]
-	c.mu.Unlock()
-	if ok && g.Version() == m.Version {
-		return g, nil
-	}
-	g, err := route.Build(m)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if len(c.m) >= c.max {
-		clear(c.m)
-	}
-	c.m[m.ID] = g
-	c.mu.Unlock()
-	return g, nil
-}
 
 func validText(s string, max int) bool {
 	if s == "" || len(s) > max || !utf8.ValidString(s) {

@@ -146,7 +146,7 @@ func (a *api) startSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if req.EntranceID != "" {
-			if g, err := a.graphs.get(m); err == nil {
+			if g, err := a.graphs.Get(m); err == nil {
 				if ef, ok := m.Find(req.EntranceID); ok {
 					if p, err := g.ShortestPath(route.Point{Level: ef.Level, X: ef.X, Y: ef.Y}, route.Point{Level: f.Level, X: f.X, Y: f.Y}); err == nil {
 						rt = &p
@@ -159,7 +159,7 @@ func (a *api) startSession(w http.ResponseWriter, r *http.Request) {
 			writeErr(w, badRequest("entrance_required", "entrance_id or qr_code is required to assign a slot"))
 			return
 		}
-		g, err := a.graphs.get(m)
+		g, err := a.graphs.Get(m)
 		if err != nil {
 			a.internal(w, r, "route graph", err)
 			return
@@ -427,7 +427,7 @@ func (a *api) journeyEmissions(ctx context.Context, m *parking.Map, s session.Se
 	if len(m.Levels) == 0 {
 		return nil, nil
 	}
-	g, err := a.graphs.get(m)
+	g, err := a.graphs.Get(m)
 	if err != nil {
 		return nil, err
 	}

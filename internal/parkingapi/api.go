@@ -13,6 +13,7 @@ import (
 	"github.com/autospot/autospot/internal/live"
 	"github.com/autospot/autospot/internal/parking"
 	"github.com/autospot/autospot/internal/parking/fare"
+	"github.com/autospot/autospot/internal/parking/route"
 	"github.com/autospot/autospot/internal/session"
 	"github.com/autospot/autospot/ratelimit"
 	"github.com/autospot/autospot/upload"
@@ -85,7 +86,7 @@ type API struct {
 	log       *slog.Logger
 	validator *upload.Validator
 	uploadMW  func(http.Handler) http.Handler
-	graphs    *graphCache
+	graphs    *route.Cache
 }
 
 // New checks d, fills in the defaults and returns the API.
@@ -149,7 +150,7 @@ func New(d Deps) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &API{d: d, log: d.Logger, validator: v, uploadMW: mw, graphs: newGraphCache(d.GraphCacheSize)}, nil
+	return &API{d: d, log: d.Logger, validator: v, uploadMW: mw, graphs: route.NewCache(d.GraphCacheSize)}, nil
 }
 
 // Register mounts every route of [API.Routes] on mux. It is New followed

@@ -19,9 +19,9 @@ func BenchmarkGraph(b *testing.B) {
 		m := nm.Map
 		m.Version = 1
 		b.Run(nm.Name+"/cached", func(b *testing.B) {
-			c := newGraphCache(4)
+			c := route.NewCache(4)
 			for b.Loop() {
-				if _, err := c.get(m); err != nil {
+				if _, err := c.Get(m); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -252,6 +252,6 @@ func (a *API) deleteMap(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	a.graphs.drop(m.ID)
+	a.graphs.Drop(m.ID)
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -25,7 +25,7 @@ func (a *API) graphFor(r *http.Request) (MapInfo, *route.Graph, error) {
 	if err != nil {
 		return MapInfo{}, nil, err
 	}
-	g, err := a.graphs.get(m)
+	g, err := a.graphs.Get(m)
 	if err != nil {
 		return MapInfo{}, nil, err
 	}
@@ -53,7 +53,7 @@ func (a *API) cachedGraph(r *http.Request, mv parking.MapVersioner) (*route.Grap
 	if err != nil {
 		return nil, nil // resolveMap reads (and reports) it
 	}
-	g := a.graphs.peek(id, v)
+	g := a.graphs.Peek(id, v)
 	if g != nil && name != "" && parking.BuildingKey(name) != parking.BuildingKey(g.Building()) {
 		return nil, errorf(http.StatusBadRequest, CodeBadRequest, "map %q is not the map of building %q", id, name)
 	}
