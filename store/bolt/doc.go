@@ -73,8 +73,8 @@
 // Records are stored in a compact, versioned binary encoding, keyed for
 // their lookups, with secondary index buckets kept in the same
 // transaction as the record: families by user (for logout everywhere) and
-// by expiry, users by email and by username (unique), audit records by
-// actor, and expiry indexes for pruning. A record that does not decode
+// by expiry, users by email and by username (unique), reset tokens by
+// user, audit records by actor, and expiry indexes for pruning. A record that does not decode
 // is reported as [ErrCorrupt], never a panic; [DB.Check] verifies bbolt's
 // page structure. A file of another format version is refused with
 // [ErrVersion].

@@ -36,8 +36,11 @@ func (db *DB) Prune(ctx context.Context, now time.Time) (PruneStats, error) {
 	steps := []pruneStep{
 		{&st.Families, db.RefreshStore().Prune},
 		{&st.Sessions, db.RevocationStore().Prune},
+		{&st.Pending, db.PendingStore().Prune},
+		{&st.OTPs, db.OTPStore().Prune},
+		{&st.Attempts, db.AttemptStore().Prune},
+		{&st.Resets, db.ResetStore().Prune},
 	}
-	steps = append(steps, db.accountPruners(&st)...)
 	for _, s := range steps {
 		if *s.n, err = s.fn(ctx, now); err != nil {
 			return st, err
