@@ -20,9 +20,9 @@
 //	trail := st.AuditStore()          // audit.Store
 //
 // The database is the one named by [WithDatabase], else the URI's path
-// ("mongodb://host/autospot"), else [DefaultDatabase]. Credentials, TLS, timeouts,
-// write concern and pool size come from the URI's options. Errors never
-// contain the URI.
+// ("mongodb://host/autospot"), else [DefaultDatabase]. Credentials, TLS,
+// timeouts, write concern and pool size come from the URI's options.
+// Errors never contain the URI.
 //
 // # Atomicity
 //
@@ -68,13 +68,17 @@
 // Expiry is checked in every operation against the time the caller passes
 // (now, the rotation time): an expired code, registration, token, session
 // revocation or family reads as expired or absent whether or not it has
-// been deleted. Deleting expired documents is only clean-up:
-// [Store.EnsureIndexes] creates TTL indexes on the "exp" field of each
-// collection with an expiry. Servers without TTL indexes (FerretDB v1
-// answers NotImplemented) are tolerated — reported to the [WithLogger]
-// logger — and there [Store.Prune] does the clean-up; run it
-// periodically. Versions of users and revocation epochs never expire;
-// they grow by one document per change (a password change, a logout-all).
+// been deleted. Deleting expired documents is only clean-up, and happens
+// [PruneGrace] (an hour) after the expiry, so that a write still in
+// flight never lands in a chain that clean-up already removed:
+// [Store.EnsureIndexes] creates TTL indexes with that delay on the "exp"
+// field of each collection with an expiry. Servers without TTL indexes
+// (FerretDB v1 answers NotImplemented) are tolerated — reported to the
+// [WithLogger] logger — and there [Store.Prune] does the clean-up; run it
+// periodically (hourly is enough). Versions of users and revocation
+// epochs never expire: a user's grow by one document per change until
+// the user is deleted, which removes them all; a revocation epoch's grow
+// by one per logout-all and are never removed.
 //
 // # Query safety
 //
@@ -90,9 +94,10 @@
 // transactions, TTL and partial indexes, change streams and $lookup; none
 // is used. The package uses only basic CRUD and index commands of MongoDB
 // (no aggregation, no pipeline updates), but this repository's CI has no
-// MongoDB server, so it is not tested against one here. FerretDB v1 pushes down only filters on _id, so on it the lookups by
-// email or user name and the audit queries scan their collection; on
-// MongoDB they use the indexes.
+// MongoDB server, so it is not tested against one here. FerretDB v1
+// pushes down only filters on _id, so on it the lookups by email or user
+// name and the audit queries scan their collection; on MongoDB they use
+// the indexes.
 //
 // # Concurrency
 //

@@ -6,45 +6,46 @@ import (
 	"github.com/autospot/autospot/audit"
 	"github.com/autospot/autospot/auth"
 	"github.com/autospot/autospot/internal/testenv"
+	"github.com/autospot/autospot/store/mongo"
 	"github.com/autospot/autospot/store/storetest"
 )
 
-func TestRefreshStore(t *testing.T) {
+// runSuite runs a storetest suite, handing it the sub-store pick takes
+// from a fresh [mongo.Store] (its own database) per store it asks for. It
+// skips when no MongoDB is configured.
+func runSuite[S any](t *testing.T, suite func(*testing.T, func(*testing.T) S), pick func(*mongo.Store) S) {
 	testenv.MongoURI(t)
-	storetest.RunRefreshStore(t, func(t *testing.T) auth.RefreshStore { return newTestStore(t).RefreshStore() })
+	suite(t, func(t *testing.T) S { return pick(newTestStore(t)) })
+}
+
+func TestRefreshStore(t *testing.T) {
+	runSuite(t, storetest.RunRefreshStore, func(s *mongo.Store) auth.RefreshStore { return s.RefreshStore() })
 }
 
 func TestRevocationStore(t *testing.T) {
-	testenv.MongoURI(t)
-	storetest.RunRevocationStore(t, func(t *testing.T) auth.RevocationStore { return newTestStore(t).RevocationStore() })
+	runSuite(t, storetest.RunRevocationStore, func(s *mongo.Store) auth.RevocationStore { return s.RevocationStore() })
 }
 
 func TestAuditStore(t *testing.T) {
-	testenv.MongoURI(t)
-	storetest.RunAuditStore(t, func(t *testing.T) audit.Store { return newTestStore(t).AuditStore() })
+	runSuite(t, storetest.RunAuditStore, func(s *mongo.Store) audit.Store { return s.AuditStore() })
 }
 
 func TestUserStore(t *testing.T) {
-	testenv.MongoURI(t)
-	storetest.RunUserStore(t, func(t *testing.T) auth.UserStore { return newTestStore(t).UserStore() })
+	runSuite(t, storetest.RunUserStore, func(s *mongo.Store) auth.UserStore { return s.UserStore() })
 }
 
 func TestPendingStore(t *testing.T) {
-	testenv.MongoURI(t)
-	storetest.RunPendingStore(t, func(t *testing.T) auth.PendingStore { return newTestStore(t).PendingStore() })
+	runSuite(t, storetest.RunPendingStore, func(s *mongo.Store) auth.PendingStore { return s.PendingStore() })
 }
 
 func TestOTPStore(t *testing.T) {
-	testenv.MongoURI(t)
-	storetest.RunOTPStore(t, func(t *testing.T) auth.OTPStore { return newTestStore(t).OTPStore() })
+	runSuite(t, storetest.RunOTPStore, func(s *mongo.Store) auth.OTPStore { return s.OTPStore() })
 }
 
 func TestAttemptStore(t *testing.T) {
-	testenv.MongoURI(t)
-	storetest.RunAttemptStore(t, func(t *testing.T) auth.AttemptStore { return newTestStore(t).AttemptStore() })
+	runSuite(t, storetest.RunAttemptStore, func(s *mongo.Store) auth.AttemptStore { return s.AttemptStore() })
 }
 
 func TestResetStore(t *testing.T) {
-	testenv.MongoURI(t)
-	storetest.RunResetStore(t, func(t *testing.T) auth.ResetStore { return newTestStore(t).ResetStore() })
+	runSuite(t, storetest.RunResetStore, func(s *mongo.Store) auth.ResetStore { return s.ResetStore() })
 }
