@@ -102,7 +102,7 @@
 // Validation and storage use O(chunk) memory: one 32 KiB copy buffer
 // (pooled), the 4 KiB sniffing buffer and the decoders' small header
 // buffers. BenchmarkStoreSave10MiB reports the bytes allocated per 10 MiB
-// upload (about 18 KB).
+// upload (about 14 KiB; docs/benchmarks/upload.md).
 //
 // [Store] and [Validator] are safe for concurrent use.
 package upload
