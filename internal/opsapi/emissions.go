@@ -49,13 +49,8 @@ func (a *api) estimateRoute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	m, e, err := a.building(ctx, req.Building)
-	if err != nil {
-		a.internal(w, r, "map", err)
-		return
-	}
-	if e != nil {
-		writeErr(w, e)
+	m, ok := a.mapOf(w, r, req.Building)
+	if !ok {
 		return
 	}
 	from, e := point(m, req.Start)

@@ -117,13 +117,8 @@ func (a *api) estimateParkingSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	m, e, err := a.building(ctx, req.Building)
-	if err != nil {
-		a.internal(w, r, "map", err)
-		return
-	}
-	if e != nil {
-		writeErr(w, e)
+	m, ok := a.mapOf(w, r, req.Building)
+	if !ok {
 		return
 	}
 	g, err := a.graphs.Get(m)
@@ -170,13 +165,8 @@ func (a *api) estimateFullJourney(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	m, e, err := a.building(ctx, req.Building)
-	if err != nil {
-		a.internal(w, r, "map", err)
-		return
-	}
-	if e != nil {
-		writeErr(w, e)
+	m, ok := a.mapOf(w, r, req.Building)
+	if !ok {
 		return
 	}
 	start, e := point(m, req.Start)

@@ -41,6 +41,21 @@ func (a *api) building(ctx context.Context, name string) (*parking.Map, *apiErro
 	return m, nil, nil
 }
 
+// mapOf is [api.building] for a handler: on failure it writes the
+// response (4xx, or a logged 500) and reports false.
+func (a *api) mapOf(w http.ResponseWriter, r *http.Request, name string) (*parking.Map, bool) {
+	m, e, err := a.building(r.Context(), name)
+	if err != nil {
+		a.internal(w, r, "map", err)
+		return nil, false
+	}
+	if e != nil {
+		writeErr(w, e)
+		return nil, false
+	}
+	return m, true
+}
+
 // buildingFacility is the facility of the building named by ?building.
 func buildingFacility(a *api, r *http.Request) (string, *apiError) {
 	m, e, err := a.building(r.Context(), r.URL.Query().Get("building"))

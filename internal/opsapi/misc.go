@@ -86,13 +86,8 @@ func ttlParam(r *http.Request) (time.Duration, *apiError) {
 }
 
 func (a *api) entranceCode(w http.ResponseWriter, r *http.Request) {
-	m, e, err := a.building(r.Context(), r.URL.Query().Get("building"))
-	if err != nil {
-		a.internal(w, r, "map", err)
-		return
-	}
-	if e != nil {
-		writeErr(w, e)
+	m, ok := a.mapOf(w, r, r.URL.Query().Get("building"))
+	if !ok {
 		return
 	}
 	ttl, e := ttlParam(r)
@@ -132,13 +127,8 @@ func (a *api) entranceCode(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *api) entranceCodes(w http.ResponseWriter, r *http.Request) {
-	m, e, err := a.building(r.Context(), r.URL.Query().Get("building"))
-	if err != nil {
-		a.internal(w, r, "map", err)
-		return
-	}
-	if e != nil {
-		writeErr(w, e)
+	m, ok := a.mapOf(w, r, r.URL.Query().Get("building"))
+	if !ok {
 		return
 	}
 	ttl, e := ttlParam(r)

@@ -175,13 +175,8 @@ func (a *api) platformStats(w http.ResponseWriter, r *http.Request) {
 // change as it is published on any replica.
 func (a *api) liveSlots(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	m, e, err := a.building(ctx, r.PathValue("building"))
-	if err != nil {
-		a.internal(w, r, "map", err)
-		return
-	}
-	if e != nil {
-		writeErr(w, e)
+	m, ok := a.mapOf(w, r, r.PathValue("building"))
+	if !ok {
 		return
 	}
 	sub, err := a.d.Hub.Subscribe(ctx, m.Building)
