@@ -6,7 +6,7 @@
 //
 // [Build] turns one version of a [parking.Map] into an immutable [Graph]
 // (build it once per map version and share it; it is safe for concurrent
-// use). Nodes are cells (level, x, y). Corridor cells join their
+// use; [Cache] keeps the graph of each map's latest version). Nodes are cells (level, x, y). Corridor cells join their
 // 4-adjacent corridor cells at cost 1, as their one-way directions allow;
 // features (slots, entrances, exits, ramps) join their adjacent corridor
 // cells; slots, entrances and exits are never driven through (a route
