@@ -297,10 +297,9 @@
 // The owner is emailed at each lockout (at most 3 notices an hour, so a
 // guesser with many addresses cannot flood the mailbox). When the 20th
 // failure also ends an address's budget, both locks apply. Unknown
-// identifiers are counted and
-// locked exactly like accounts. [Accounts.Unlock] lifts an administrator's
-// lock ([Accounts.Lock]) and every failed-login lockout; locks are also
-// timed. A successful login resets the counters, rewrites an out-of-date
+// identifiers are counted and locked exactly like accounts.
+// [Accounts.Unlock] lifts an administrator's lock ([Accounts.Lock]) and
+// every failed-login lockout; locks are also timed. A successful login resets the counters, rewrites an out-of-date
 // hash when the hasher asks (compare-and-swap, so a concurrent password
 // change wins), and issues a token pair.
 //
