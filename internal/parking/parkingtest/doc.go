@@ -4,8 +4,8 @@
 //
 // # Suites
 //
-// Every [parking.MapRepository] backend (the in-memory store now; bolt and
-// MongoDB later) runs [RunMapRepository], and every
+// Every [parking.MapRepository] backend (memory, boltrepo, mongorepo)
+// runs [RunMapRepository], and every
 // [parking.RateRepository] backend runs [RunRateRepository]:
 //
 //	func TestMapRepository(t *testing.T) {
@@ -26,5 +26,6 @@
 //
 // [GenerateMap] builds a levels×rows×cols car park with aisles, slots,
 // ramps between consecutive levels, an entrance and an exit, and a
-// deterministic occupancy; the pathfinding benchmarks use it.
+// deterministic occupancy; the pathfinding benchmarks use it, and
+// [BenchMapRepository] times a repository's reads and updates of one.
 package parkingtest
