@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/autospot/autospot/auth"
@@ -49,13 +48,11 @@ func (st attemptState) exp() time.Time {
 }
 
 func (s *AttemptStore) load(ctx context.Context, key string) (version, attemptState, error) {
-	cur, err := s.reg.load(ctx, key, nil)
-	var st attemptState
-	if err != nil || cur.s == nil {
-		return cur, st, err
+	cur, st, err := loadState[attemptState](ctx, &s.reg, key)
+	if st == nil {
+		return cur, attemptState{}, err
 	}
-	err = bson.Unmarshal(cur.s, &st)
-	return cur, st, err
+	return cur, *st, err
 }
 
 // Reserve implements [auth.AttemptStore].

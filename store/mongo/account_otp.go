@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/autospot/autospot/auth"
@@ -59,15 +58,7 @@ func (st *otpState) otp(purpose auth.OTPPurpose, subject string) auth.OTP {
 }
 
 func (s *OTPStore) load(ctx context.Context, key string) (version, *otpState, error) {
-	cur, err := s.reg.load(ctx, key, nil)
-	if err != nil || cur.s == nil {
-		return cur, nil, err
-	}
-	var st otpState
-	if err := bson.Unmarshal(cur.s, &st); err != nil {
-		return cur, nil, err
-	}
-	return cur, &st, nil
+	return loadState[otpState](ctx, &s.reg, key)
 }
 
 // Put implements [auth.OTPStore].

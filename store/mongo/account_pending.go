@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/autospot/autospot/auth"
@@ -42,15 +41,7 @@ type pendingState struct {
 }
 
 func (s *PendingStore) load(ctx context.Context, email string) (version, *pendingState, error) {
-	cur, err := s.reg.load(ctx, email, nil)
-	if err != nil || cur.s == nil {
-		return cur, nil, err
-	}
-	var st pendingState
-	if err := bson.Unmarshal(cur.s, &st); err != nil {
-		return cur, nil, err
-	}
-	return cur, &st, nil
+	return loadState[pendingState](ctx, &s.reg, email)
 }
 
 func (st *pendingState) registration(email string) auth.PendingRegistration {

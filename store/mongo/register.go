@@ -118,6 +118,20 @@ func (r *register) load(ctx context.Context, key string, head any) (version, err
 	return r.gallop(ctx, cur)
 }
 
+// loadState reads the register's newest version, as load, and decodes its
+// state; st is nil when there is none (never written, or a tombstone).
+func loadState[T any](ctx context.Context, r *register, key string) (cur version, st *T, err error) {
+	cur, err = r.load(ctx, key, nil)
+	if err != nil || cur.s == nil {
+		return cur, nil, err
+	}
+	st = new(T)
+	if err := bson.Unmarshal(cur.s, st); err != nil {
+		return cur, nil, err
+	}
+	return cur, st, nil
+}
+
 // probe reads version n of chain.
 func (r *register) probe(ctx context.Context, chain string, n int64) (versionDoc, bool, error) {
 	var d versionDoc

@@ -6,7 +6,6 @@ import (
 	"math"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/autospot/autospot/auth"
@@ -45,12 +44,8 @@ type sessionState struct {
 }
 
 func (s *RevocationStore) session(ctx context.Context, sessionID string) (version, time.Time, error) {
-	cur, err := s.sessions.load(ctx, sessionID, nil)
-	if err != nil || cur.s == nil {
-		return cur, time.Time{}, err
-	}
-	var st sessionState
-	if err := bson.Unmarshal(cur.s, &st); err != nil {
+	cur, st, err := loadState[sessionState](ctx, &s.sessions, sessionID)
+	if st == nil {
 		return cur, time.Time{}, err
 	}
 	return cur, st.Until, nil
