@@ -95,12 +95,8 @@ func (a *App) openStores(ctx context.Context, cfg config.Config, o Options) (sto
 		}
 	}
 	if cfg.RedisURL != "" {
-		rs, err := sredis.Open(cfg.RedisURL)
-		if err != nil {
-			return st, fmt.Errorf("app: Redis: %w", err)
-		}
-		a.closers = append(a.closers, rs.Close)
-		st.revoke, st.attempts, st.otps, st.pending, st.resets = rs.Revocations(), rs.Attempts(), rs.OTPs(), rs.Pending(), rs.Resets()
+		// One client (one connection pool) serves the account stores,
+		// the rate limiter and live updates.
 		opt, err := goredis.ParseURL(cfg.RedisURL)
 		if err != nil {
 			return st, errors.New("app: REDIS_URL does not parse")
@@ -108,6 +104,11 @@ func (a *App) openStores(ctx context.Context, cfg config.Config, o Options) (sto
 		client := goredis.NewClient(opt)
 		a.closers = append(a.closers, client.Close)
 		st.redis = client
+		rs, err := sredis.New(client)
+		if err != nil {
+			return st, fmt.Errorf("app: Redis: %w", err)
+		}
+		st.revoke, st.attempts, st.otps, st.pending, st.resets = rs.Revocations(), rs.Attempts(), rs.OTPs(), rs.Pending(), rs.Resets()
 		rl, err := redisstore.New(client)
 		if err != nil {
 			return st, err
