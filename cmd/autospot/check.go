@@ -87,17 +87,17 @@ func secretsItem(cfg config.Config) checkItem {
 
 func dbCredentialsItem(cfg config.Config) checkItem {
 	it := checkItem{Name: "Database credentials set (rotation is the operator's)", Pass: true, Detail: "embedded database only"}
-	for name, uri := range map[string]string{"MONGODB_URI": cfg.MongoURI, "REDIS_URL": cfg.RedisURL} {
-		if uri == "" {
+	for _, db := range []struct{ name, uri string }{{"MONGODB_URI", cfg.MongoURI}, {"REDIS_URL", cfg.RedisURL}} {
+		if db.uri == "" {
 			continue
 		}
-		u, err := url.Parse(uri)
+		u, err := url.Parse(db.uri)
 		switch {
-		case err != nil || !config.URICredentials(uri):
-			it.Pass, it.Detail = false, name+" has no credentials"
+		case err != nil || !config.URICredentials(db.uri):
+			it.Pass, it.Detail = false, db.name+" has no credentials"
 			return it
 		case placeholderPassword(passwordOf(u)):
-			it.Pass, it.Detail = false, name+" uses a placeholder password"
+			it.Pass, it.Detail = false, db.name+" uses a placeholder password"
 			return it
 		}
 		it.Detail = "MongoDB/Redis URIs carry credentials"

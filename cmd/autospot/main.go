@@ -14,9 +14,9 @@
 // With no configuration it listens on :8000, keeps its data under ./data
 // (embedded bbolt database, development secrets in ./data/dev-secrets.json,
 // mail outbox in ./data/outbox) and warns loudly that the secrets are for
-// development only. Every setting is an environment variable; see
-// docs/server.md and .env.example. It shuts down gracefully on SIGINT or
-// SIGTERM, letting in-flight requests finish for up to
+// development only. Every setting is an environment variable; see the
+// README's Configuration table and .env.example. It shuts down gracefully
+// on SIGINT or SIGTERM, letting in-flight requests finish for up to
 // AUTOSPOT_SHUTDOWN_TIMEOUT (default 15s).
 package main
 

@@ -41,8 +41,8 @@ func (p *Provisioner) CreateUser(ctx context.Context, in NewUser) (auth.User, er
 	if p.Users == nil || p.Hasher == nil {
 		return auth.User{}, ErrIncomplete
 	}
-	email := strings.ToLower(strings.TrimSpace(in.Email))
-	username := strings.ToLower(strings.TrimSpace(in.Username))
+	email := auth.NormalizeEmail(in.Email)
+	username := auth.NormalizeUsername(in.Username)
 	name := strings.TrimSpace(in.FullName)
 	operator := false
 	for _, r := range in.Roles {

@@ -51,7 +51,8 @@ const (
 )
 
 // Config is the server's whole configuration. Every field names the
-// variable it comes from; docs/server.md has the full table.
+// variable it comes from; the README's Configuration section has the
+// full table.
 type Config struct {
 	// Env is ENV: "development" (default) or "production".
 	Env string

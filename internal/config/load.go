@@ -192,9 +192,11 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.RedirectAddr != "" && !c.TLS() {
 		r.add("AUTOSPOT_HTTP_REDIRECT_ADDR", "only meaningful with AUTOSPOT_TLS_CERT and AUTOSPOT_TLS_KEY", ErrConflict)
 	}
-	for _, name := range []string{"AUTOSPOT_LOGIN_RATE", "AUTOSPOT_AUTH_RATE", "AUTOSPOT_API_RATE"} {
-		if _, err := ratelimit.Parse(r.str(name, "1/second")); err != nil {
-			r.add(name, err.Error(), ErrInvalid)
+	for _, rate := range []struct{ name, value string }{
+		{"AUTOSPOT_LOGIN_RATE", c.LoginRate}, {"AUTOSPOT_AUTH_RATE", c.AuthRate}, {"AUTOSPOT_API_RATE", c.APIRate},
+	} {
+		if _, err := ratelimit.Parse(rate.value); err != nil {
+			r.add(rate.name, err.Error(), ErrInvalid)
 		}
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -7,7 +7,7 @@
 // [New] takes its parts ready-made in [Deps] (internal/app builds them
 // from the configuration); [Server.Handler] is the whole API and
 // [Server.Routes] the route table it is built from, which also drives the
-// access-control test matrix and the endpoint table in docs/server.md.
+// access-control test matrix and the endpoint table in the README.
 //
 // # Middleware
 //

@@ -24,7 +24,7 @@ const (
 )
 
 // Route is one row of the route table: the single source of the mux,
-// the access-control test matrix and the endpoint table in docs/server.md.
+// the access-control test matrix and the endpoint table in the README.
 type Route struct {
 	Pattern     string
 	Access      Access
