@@ -15,7 +15,6 @@
 package ratelimittest
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -99,7 +98,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 
 func allow(t *testing.T, h Harness, key string, p ratelimit.Policy) ratelimit.Decision {
 	t.Helper()
-	d, err := h.Store.Allow(context.Background(), key, p)
+	d, err := h.Store.Allow(t.Context(), key, p)
 	if err != nil {
 		t.Fatalf("Allow(%q, %v): %v", key, p, err)
 	}
@@ -160,7 +159,7 @@ func testExplicitBurst(t *testing.T, h Harness) {
 
 func testInvalidPolicy(t *testing.T, h Harness) {
 	for _, p := range []ratelimit.Policy{{}, {Limit: 1}, {Limit: -1, Period: time.Second}, {Limit: 2_000_000, Period: time.Second}} {
-		if _, err := h.Store.Allow(context.Background(), "k", p); !errors.Is(err, ratelimit.ErrInvalidPolicy) {
+		if _, err := h.Store.Allow(t.Context(), "k", p); !errors.Is(err, ratelimit.ErrInvalidPolicy) {
 			t.Errorf("Allow(%+v) err = %v, want ErrInvalidPolicy", p, err)
 		}
 	}
@@ -178,7 +177,7 @@ func testParallel(t *testing.T, h Harness) {
 		wg.Go(func() {
 			<-start
 			for range each {
-				d, err := h.Store.Allow(context.Background(), "shared", p)
+				d, err := h.Store.Allow(t.Context(), "shared", p)
 				if err != nil {
 					errs <- err
 					return
