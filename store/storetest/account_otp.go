@@ -190,29 +190,13 @@ func RunOTPStore(t *testing.T, newStore func(t *testing.T) auth.OTPStore) {
 		}},
 		{"parallel matching attempts: one consumption", func(t *testing.T, s auth.OTPStore) {
 			put(t, s, otpRecord(reg, "a@example.com", "h1"))
-			var consumed atomic.Int32
-			var wg sync.WaitGroup
-			for range 5 {
-				wg.Go(func() {
-					o, err := s.Try(ctx, reg, "a@example.com", authBase)
-					if err != nil {
-						if !errors.Is(err, auth.ErrOTPNotFound) {
-							t.Error(err)
-						}
-						return
-					}
-					err = s.Consume(ctx, reg, "a@example.com", o.Hash)
-					if err == nil {
-						consumed.Add(1)
-					} else if !errors.Is(err, auth.ErrOTPNotFound) {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
-			if consumed.Load() != 1 {
-				t.Fatalf("%d consumptions", consumed.Load())
-			}
+			exactlyOneWins(t, "try and consume", 5, auth.ErrOTPNotFound, func(int) error {
+				o, err := s.Try(ctx, reg, "a@example.com", authBase)
+				if err != nil {
+					return err
+				}
+				return s.Consume(ctx, reg, "a@example.com", o.Hash)
+			})
 		}},
 	}
 	for _, tc := range cases {

@@ -3,8 +3,6 @@ package storetest
 import (
 	"context"
 	"errors"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,22 +131,10 @@ func RunPendingStore(t *testing.T, newStore func(t *testing.T) auth.PendingStore
 		}},
 		{"parallel takes: exactly one wins", func(t *testing.T, s auth.PendingStore) {
 			put(t, s, pendingReg("a@example.com", "t1"))
-			var wins atomic.Int32
-			var wg sync.WaitGroup
-			for range 50 {
-				wg.Go(func() {
-					_, err := s.Take(ctx, "a@example.com", "t1", authBase)
-					if err == nil {
-						wins.Add(1)
-					} else if !errors.Is(err, auth.ErrPendingNotFound) {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
-			if wins.Load() != 1 {
-				t.Fatalf("%d takes won", wins.Load())
-			}
+			exactlyOneWins(t, "takes", 50, auth.ErrPendingNotFound, func(int) error {
+				_, err := s.Take(ctx, "a@example.com", "t1", authBase)
+				return err
+			})
 		}},
 	}
 	for _, tc := range cases {

@@ -3,8 +3,6 @@ package storetest
 import (
 	"context"
 	"errors"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -91,22 +89,10 @@ func RunResetStore(t *testing.T, newStore func(t *testing.T) auth.ResetStore) {
 		}},
 		{"parallel consumes: exactly one wins", func(t *testing.T, s auth.ResetStore) {
 			put(t, s, resetToken("h1", "u1"))
-			var wins atomic.Int32
-			var wg sync.WaitGroup
-			for range 50 {
-				wg.Go(func() {
-					_, err := s.Consume(ctx, "h1", authBase)
-					if err == nil {
-						wins.Add(1)
-					} else if !errors.Is(err, auth.ErrResetNotFound) {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
-			if wins.Load() != 1 {
-				t.Fatalf("%d consumes won", wins.Load())
-			}
+			exactlyOneWins(t, "consumes", 50, auth.ErrResetNotFound, func(int) error {
+				_, err := s.Consume(ctx, "h1", authBase)
+				return err
+			})
 		}},
 	}
 	for _, tc := range cases {

@@ -138,23 +138,9 @@ func RunUserStore(t *testing.T, newStore func(t *testing.T) auth.UserStore) {
 			}
 		}},
 		{"parallel creates with one username: exactly one wins", func(t *testing.T, s auth.UserStore) {
-			const n = 50
-			var wins atomic.Int32
-			var wg sync.WaitGroup
-			for i := range n {
-				wg.Go(func() {
-					err := s.Create(ctx, accountUser(fmt.Sprintf("u%02d", i), fmt.Sprintf("u%02d@example.com", i), "same"))
-					if err == nil {
-						wins.Add(1)
-					} else if !errors.Is(err, auth.ErrUsernameTaken) {
-						t.Errorf("create %d: %v", i, err)
-					}
-				})
-			}
-			wg.Wait()
-			if wins.Load() != 1 {
-				t.Fatalf("%d wins", wins.Load())
-			}
+			exactlyOneWins(t, "creates", 50, auth.ErrUsernameTaken, func(i int) error {
+				return s.Create(ctx, accountUser(fmt.Sprintf("u%02d", i), fmt.Sprintf("u%02d@example.com", i), "same"))
+			})
 		}},
 		{"update password hash is compare-and-swap", func(t *testing.T, s auth.UserStore) {
 			u := accountUser("u1", "alice@example.com", "alice")
@@ -175,22 +161,9 @@ func RunUserStore(t *testing.T, newStore func(t *testing.T) auth.UserStore) {
 		{"parallel password updates from one hash: exactly one wins", func(t *testing.T, s auth.UserStore) {
 			u := accountUser("u1", "alice@example.com", "alice")
 			mustCreateUser(t, s, u)
-			var wins atomic.Int32
-			var wg sync.WaitGroup
-			for i := range 20 {
-				wg.Go(func() {
-					err := s.UpdatePasswordHash(ctx, "u1", u.PasswordHash, fmt.Sprintf("h%d", i), authBase)
-					if err == nil {
-						wins.Add(1)
-					} else if !errors.Is(err, auth.ErrUserChanged) {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
-			if wins.Load() != 1 {
-				t.Fatalf("%d wins", wins.Load())
-			}
+			exactlyOneWins(t, "password updates", 20, auth.ErrUserChanged, func(i int) error {
+				return s.UpdatePasswordHash(ctx, "u1", u.PasswordHash, fmt.Sprintf("h%d", i), authBase)
+			})
 		}},
 		{"sealed email round-trips and the index is the unique key", func(t *testing.T, s auth.UserStore) {
 			// Under email protection the Email field holds a blind index
@@ -279,22 +252,9 @@ func RunUserStore(t *testing.T, newStore func(t *testing.T) auth.UserStore) {
 					t.Errorf("search %q: %d users, want %d", tc.search, len(p.Users), tc.want)
 				}
 			}
-			var wins atomic.Int32
-			var wg sync.WaitGroup
-			for i := range 20 {
-				wg.Go(func() {
-					err := s.UpdateFullName(ctx, "u1", "Alice Liddell", fmt.Sprintf("Name %d", i))
-					if err == nil {
-						wins.Add(1)
-					} else if !errors.Is(err, auth.ErrUserChanged) {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
-			if wins.Load() != 1 {
-				t.Fatalf("%d parallel renames from one name won, want 1", wins.Load())
-			}
+			exactlyOneWins(t, "renames from one name", 20, auth.ErrUserChanged, func(i int) error {
+				return s.UpdateFullName(ctx, "u1", "Alice Liddell", fmt.Sprintf("Name %d", i))
+			})
 		}},
 		{"update email is compare-and-swap and moves the unique key", func(t *testing.T, s auth.UserStore) {
 			u := accountUser("u1", "alice@example.com", "alice")
@@ -337,22 +297,9 @@ func RunUserStore(t *testing.T, newStore func(t *testing.T) auth.UserStore) {
 				t.Fatal(err)
 			}
 			mustCreateUser(t, s, accountUser("u5", "idx-1", "alice5"))
-			var wins atomic.Int32
-			var wg sync.WaitGroup
-			for i := range 20 {
-				wg.Go(func() {
-					err := s.UpdateEmail(ctx, "u2", "bob@example.com", fmt.Sprintf("idx-b%d", i), "sealed")
-					if err == nil {
-						wins.Add(1)
-					} else if !errors.Is(err, auth.ErrUserChanged) {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
-			if wins.Load() != 1 {
-				t.Fatalf("%d parallel email updates from one email won, want 1", wins.Load())
-			}
+			exactlyOneWins(t, "email updates from one email", 20, auth.ErrUserChanged, func(i int) error {
+				return s.UpdateEmail(ctx, "u2", "bob@example.com", fmt.Sprintf("idx-b%d", i), "sealed")
+			})
 		}},
 		{"roles and lock", func(t *testing.T, s auth.UserStore) {
 			u := accountUser("u1", "alice@example.com", "alice")
