@@ -7,7 +7,6 @@ import (
 	"github.com/autospot/autospot/internal/emissions"
 	"github.com/autospot/autospot/internal/parking"
 	"github.com/autospot/autospot/internal/parking/route"
-	"github.com/autospot/autospot/internal/session"
 )
 
 type routeEstimateRequest struct {
@@ -97,14 +96,9 @@ func (a *api) estimateSession(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, e)
 		return
 	}
-	ctx, me := r.Context(), driver(r)
-	s, err := a.d.Sessions.Get(ctx, me, req.SessionID)
-	if errors.Is(err, session.ErrNotFound) {
-		writeErr(w, notFound("Session not found"))
-		return
-	}
-	if err != nil {
-		a.internal(w, r, "session", err)
+	ctx := r.Context()
+	s, ok := a.ownSession(w, r, req.SessionID)
+	if !ok {
 		return
 	}
 	if s.EntranceID == "" {

@@ -206,8 +206,7 @@ func (a *api) estimate(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.SessionID != "" {
 		// A record may name only one of the caller's sessions.
-		if _, err := a.d.Sessions.Get(ctx, me, req.SessionID); err != nil {
-			writeErr(w, notFound("Session not found"))
+		if _, ok := a.ownSession(w, r, req.SessionID); !ok {
 			return
 		}
 	}

@@ -40,13 +40,8 @@ func (a *api) payLater(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, me := r.Context(), driver(r)
-	s, err := a.d.Sessions.Get(ctx, me, req.SessionID)
-	if errors.Is(err, session.ErrNotFound) {
-		writeErr(w, notFound("Session not found"))
-		return
-	}
-	if err != nil {
-		a.internal(w, r, "session", err)
+	s, ok := a.ownSession(w, r, req.SessionID)
+	if !ok {
 		return
 	}
 	if s.Status != session.StatusEnded {

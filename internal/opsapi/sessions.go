@@ -500,14 +500,25 @@ func (a *api) sessionHistory(w http.ResponseWriter, r *http.Request) {
 	writeErr(w, e)
 }
 
-func (a *api) getSession(w http.ResponseWriter, r *http.Request) {
-	s, err := a.d.Sessions.Get(r.Context(), driver(r), r.PathValue("id"))
+// ownSession reads the caller's session id; on failure it writes the
+// response (404 when the caller has no such session, or a logged 500) and
+// reports false.
+func (a *api) ownSession(w http.ResponseWriter, r *http.Request, id string) (session.Session, bool) {
+	s, err := a.d.Sessions.Get(r.Context(), driver(r), id)
 	if errors.Is(err, session.ErrNotFound) {
 		writeErr(w, notFound("Session not found"))
-		return
+		return session.Session{}, false
 	}
 	if err != nil {
-		a.internal(w, r, "get session", err)
+		a.internal(w, r, "session", err)
+		return session.Session{}, false
+	}
+	return s, true
+}
+
+func (a *api) getSession(w http.ResponseWriter, r *http.Request) {
+	s, ok := a.ownSession(w, r, r.PathValue("id"))
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, s)
