@@ -38,11 +38,7 @@ func (s *AttemptStore) Reserve(ctx context.Context, key string, limit int, windo
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.writes++; s.writes%pruneEvery == 0 {
-		for k, e := range s.m {
-			if !now.Before(e.windowEnd) && !now.Before(e.locked) {
-				delete(s.m, k)
-			}
-		}
+		deleteExpired(s.m, func(e attemptEntry) bool { return !now.Before(e.windowEnd) && !now.Before(e.locked) })
 	}
 	e := s.m[key]
 	if now.Before(e.locked) {

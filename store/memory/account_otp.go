@@ -44,11 +44,7 @@ func (s *OTPStore) Put(ctx context.Context, o auth.OTP) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.writes++; s.writes%pruneEvery == 0 {
-		for k, v := range s.m {
-			if !o.CreatedAt.Before(v.ExpiresAt) {
-				delete(s.m, k)
-			}
-		}
+		deleteExpired(s.m, func(v auth.OTP) bool { return !o.CreatedAt.Before(v.ExpiresAt) })
 	}
 	s.m[otpKey{o.Purpose, o.Subject}] = cloneOTP(o)
 	return nil

@@ -87,12 +87,5 @@ func (s *PendingStore) Prune(now time.Time) int {
 }
 
 func (s *PendingStore) pruneLocked(now time.Time) int {
-	n := 0
-	for k, p := range s.m {
-		if !now.Before(p.ExpiresAt) {
-			delete(s.m, k)
-			n++
-		}
-	}
-	return n
+	return deleteExpired(s.m, func(p auth.PendingRegistration) bool { return !now.Before(p.ExpiresAt) })
 }

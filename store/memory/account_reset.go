@@ -32,11 +32,7 @@ func (s *ResetStore) Put(ctx context.Context, t auth.ResetToken) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.writes++; s.writes%pruneEvery == 0 {
-		for k, v := range s.m {
-			if !t.CreatedAt.Before(v.ExpiresAt) {
-				delete(s.m, k)
-			}
-		}
+		deleteExpired(s.m, func(v auth.ResetToken) bool { return !t.CreatedAt.Before(v.ExpiresAt) })
 	}
 	if _, ok := s.m[t.Hash]; ok {
 		return auth.ErrResetExists

@@ -14,12 +14,14 @@
 //   - [RevocationStore] implements [auth.RevocationStore]: per-user
 //     revocation epochs and logged-out sessions.
 //
-// Both prune what has expired as they go; [RefreshStore.Prune] and
-// [RevocationStore.Prune] do it on demand.
-//
 // The account flows ([auth.Accounts]) use [UserStore], [PendingStore],
 // [OTPStore], [AttemptStore] and [ResetStore], which implement the
 // matching auth interfaces.
+//
+// Every store with an expiry (all of these but [UserStore]) sweeps out
+// what has expired once every 1024 writes, so memory stays bounded
+// without a background goroutine; [RefreshStore.Prune],
+// [RevocationStore.Prune] and [PendingStore.Prune] sweep on demand.
 //
 // # Audit
 //

@@ -11,10 +11,6 @@ import (
 
 var _ auth.RefreshStore = (*RefreshStore)(nil)
 
-// pruneEvery is how many CreateFamily calls pass between sweeps of expired
-// families.
-const pruneEvery = 1024
-
 // RefreshStore keeps refresh-token families in memory. The zero value is
 // not usable; call [NewRefreshStore]. It is safe for concurrent use.
 type RefreshStore struct {

@@ -87,12 +87,5 @@ func (s *RevocationStore) Prune(now time.Time) int {
 }
 
 func (s *RevocationStore) pruneLocked(now time.Time) int {
-	n := 0
-	for id, until := range s.sessions {
-		if !now.Before(until) {
-			delete(s.sessions, id)
-			n++
-		}
-	}
-	return n
+	return deleteExpired(s.sessions, func(until time.Time) bool { return !now.Before(until) })
 }
