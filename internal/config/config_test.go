@@ -143,6 +143,37 @@ func TestProductionRefusals(t *testing.T) {
 	}
 }
 
+// TestProductionRefusesOne: each setting refused in production alone,
+// on an otherwise strong configuration, is reported under its variable.
+func TestProductionRefusesOne(t *testing.T) {
+	for _, tc := range []struct {
+		name, variable string
+		set            map[string]string
+		sentinel       error
+	}{
+		{"plain-HTTP CORS origin", "AUTOSPOT_CORS_ORIGINS", map[string]string{"AUTOSPOT_CORS_ORIGINS": "https://autospot.it.com,http://autospot.it.com"}, config.ErrInsecure},
+		{"EdDSA without its key", "AUTOSPOT_JWT_ED25519_KEY", map[string]string{"AUTOSPOT_JWT_ALG": "EdDSA"}, config.ErrMissing},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := strong(t)
+			for k, v := range tc.set {
+				env[k] = v
+			}
+			_, err := config.Load(getenv(env))
+			var ce *config.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want a *config.Error", err)
+			}
+			for _, p := range ce.Problems {
+				if p.Var == tc.variable && errors.Is(p, tc.sentinel) {
+					return
+				}
+			}
+			t.Errorf("problems %v lack %s (%v)", ce.Problems, tc.variable, tc.sentinel)
+		})
+	}
+}
+
 func TestWeakSecret(t *testing.T) {
 	tests := []struct {
 		name, secret string
