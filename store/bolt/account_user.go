@@ -118,6 +118,15 @@ func (b userBuckets) get(id []byte) (u auth.User, ok bool, err error) {
 	return getRecord(b.byID, id, decodeUser)
 }
 
+// deleteIfOwned deletes the index entry key of idx only if it names the
+// user id: an entry another user holds stays.
+func deleteIfOwned(idx *bbolt.Bucket, key string, id []byte) error {
+	if !bytes.Equal(idx.Get([]byte(key)), id) {
+		return nil
+	}
+	return idx.Delete([]byte(key))
+}
+
 // Create implements [auth.UserStore]. An empty id, email or username is
 // an error.
 func (s *UserStore) Create(ctx context.Context, u auth.User) error {
@@ -260,10 +269,8 @@ func (s *UserStore) UpdateEmail(ctx context.Context, id, oldEmail, newEmail, new
 		if other := b.byEmail.Get([]byte(newEmail)); other != nil && !bytes.Equal(other, k) {
 			return auth.ErrEmailTaken
 		}
-		if bytes.Equal(b.byEmail.Get([]byte(u.Email)), k) {
-			if err := b.byEmail.Delete([]byte(u.Email)); err != nil {
-				return wrap("update email", err)
-			}
+		if err := deleteIfOwned(b.byEmail, u.Email, k); err != nil {
+			return wrap("update email", err)
 		}
 		u.Email, u.EmailSealed = newEmail, newSealed
 		if err := b.byID.Put(k, encodeUser(&u)); err != nil {
@@ -305,16 +312,11 @@ func (s *UserStore) Delete(ctx context.Context, id string) error {
 		case !ok:
 			return auth.ErrUserNotFound
 		}
-		// An index entry is removed only if it names this user.
-		if bytes.Equal(b.byEmail.Get([]byte(u.Email)), k) {
-			if err := b.byEmail.Delete([]byte(u.Email)); err != nil {
-				return wrap("delete user", err)
-			}
+		if err := deleteIfOwned(b.byEmail, u.Email, k); err != nil {
+			return wrap("delete user", err)
 		}
-		if bytes.Equal(b.byUsername.Get([]byte(u.Username)), k) {
-			if err := b.byUsername.Delete([]byte(u.Username)); err != nil {
-				return wrap("delete user", err)
-			}
+		if err := deleteIfOwned(b.byUsername, u.Username, k); err != nil {
+			return wrap("delete user", err)
 		}
 		return wrap("delete user", b.byID.Delete(k))
 	})
