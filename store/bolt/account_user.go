@@ -113,9 +113,13 @@ func openUserBuckets(tx *bbolt.Tx) (userBuckets, error) {
 	return userBuckets{bs[0], bs[1], bs[2]}, nil
 }
 
-// get returns the user with id; ok is false when there is none.
-func (b userBuckets) get(id []byte) (u auth.User, ok bool, err error) {
-	return getRecord(b.byID, id, decodeUser)
+// get returns the user with id, or [auth.ErrUserNotFound].
+func (b userBuckets) get(id []byte) (auth.User, error) {
+	u, ok, err := getRecord(b.byID, id, decodeUser)
+	if err == nil && !ok {
+		err = auth.ErrUserNotFound
+	}
+	return u, err
 }
 
 // deleteIfOwned deletes the index entry key of idx only if it names the
@@ -184,15 +188,8 @@ func (s *UserStore) lookup(ctx context.Context, op string, id func(userBuckets) 
 		if len(k) == 0 {
 			return auth.ErrUserNotFound
 		}
-		got, ok, err := b.get(k)
-		switch {
-		case err != nil:
-			return err
-		case !ok:
-			return auth.ErrUserNotFound
-		}
-		u = got
-		return nil
+		u, err = b.get(k)
+		return err
 	})
 	if err != nil {
 		return auth.User{}, err
@@ -207,12 +204,9 @@ func (s *UserStore) modify(ctx context.Context, op, id string, f func(u *auth.Us
 		if err != nil {
 			return err
 		}
-		u, ok, err := b.get([]byte(id))
-		switch {
-		case err != nil:
+		u, err := b.get([]byte(id))
+		if err != nil {
 			return err
-		case !ok:
-			return auth.ErrUserNotFound
 		}
 		if err := f(&u); err != nil {
 			return err
@@ -257,12 +251,10 @@ func (s *UserStore) UpdateEmail(ctx context.Context, id, oldEmail, newEmail, new
 			return err
 		}
 		k := []byte(id)
-		u, ok, err := b.get(k)
+		u, err := b.get(k)
 		switch {
 		case err != nil:
 			return err
-		case !ok:
-			return auth.ErrUserNotFound
 		case u.Email != oldEmail:
 			return auth.ErrUserChanged
 		}
@@ -305,12 +297,9 @@ func (s *UserStore) Delete(ctx context.Context, id string) error {
 			return err
 		}
 		k := []byte(id)
-		u, ok, err := b.get(k)
-		switch {
-		case err != nil:
+		u, err := b.get(k)
+		if err != nil {
 			return err
-		case !ok:
-			return auth.ErrUserNotFound
 		}
 		if err := deleteIfOwned(b.byEmail, u.Email, k); err != nil {
 			return wrap("delete user", err)
