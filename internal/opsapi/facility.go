@@ -72,23 +72,16 @@ func buildingFacility(a *api, r *http.Request) (string, *apiError) {
 // occupancy is the live state of a building: the slots its active
 // sessions hold, and the map's own statuses (operator overrides).
 type occupancy struct {
-	m     *parking.Map
-	held  map[string]bool // session.SlotKey → held by an active session
-	byRef map[string]session.Session
+	m    *parking.Map
+	held map[string]bool // session.SlotKey → held by an active session
 }
 
 func (a *api) occupancyOf(ctx context.Context, m *parking.Map) (*occupancy, error) {
-	act, err := a.d.Sessions.ActiveInFacility(ctx, m.FacilityID, m.Building)
+	held, err := session.HeldSlots(ctx, a.d.Sessions, m.FacilityID, m.Building)
 	if err != nil {
 		return nil, err
 	}
-	o := &occupancy{m: m, held: map[string]bool{}, byRef: map[string]session.Session{}}
-	for _, s := range act {
-		k := session.SlotKey(s.Slot)
-		o.held[k] = true
-		o.byRef[k] = s
-	}
-	return o, nil
+	return &occupancy{m: m, held: held}, nil
 }
 
 // status is the effective status of a slot: occupied while a session

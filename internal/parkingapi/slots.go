@@ -214,17 +214,11 @@ func (a *API) slotHeld(ctx context.Context, m *parking.Map, level int, slotID st
 	if a.d.Sessions == nil {
 		return false, nil
 	}
-	act, err := a.d.Sessions.ActiveInFacility(ctx, m.FacilityID, m.Building)
+	held, err := session.HeldSlots(ctx, a.d.Sessions, m.FacilityID, m.Building)
 	if err != nil {
 		return false, err
 	}
-	key := session.SlotKey(parking.SlotRef{Building: m.Building, Level: level, ID: slotID})
-	for _, s := range act {
-		if session.SlotKey(s.Slot) == key {
-			return true, nil
-		}
-	}
-	return false, nil
+	return held[session.SlotKey(parking.SlotRef{Building: m.Building, Level: level, ID: slotID})], nil
 }
 
 // publishSlot sends a live event for an override (nothing without

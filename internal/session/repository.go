@@ -52,3 +52,18 @@ func checkPage(limit, offset int) error {
 	}
 	return nil
 }
+
+// HeldSlots returns the [SlotKey] of every slot held by an active session
+// of the facility's building: such a slot is occupied whatever the map
+// says, and an override may not make it available.
+func HeldSlots(ctx context.Context, r Repository, facilityID, building string) (map[string]bool, error) {
+	act, err := r.ActiveInFacility(ctx, facilityID, building)
+	if err != nil {
+		return nil, err
+	}
+	held := make(map[string]bool, len(act))
+	for _, s := range act {
+		held[SlotKey(s.Slot)] = true
+	}
+	return held, nil
+}
