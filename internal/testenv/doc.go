@@ -25,6 +25,10 @@
 // process id, a per-process counter and a few random bytes, so tests and
 // test packages running in parallel against one server never share data;
 // the database is dropped and the client disconnected when the test ends.
+// [RedisPrefix] does the same for Redis keys: a prefix unique to the test,
+// whose keys are deleted when it ends. [RedisClient] connects with
+// retries off and a [RedisCounter] hook, for tests that count round
+// trips.
 //
 // All functions are safe for concurrent use by parallel tests.
 package testenv

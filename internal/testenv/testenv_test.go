@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alicebob/miniredis/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/autospot/autospot/internal/testenv"
@@ -62,5 +63,35 @@ func TestMongoDB(t *testing.T) {
 func TestRedisAddr(t *testing.T) {
 	if addr := testenv.RedisAddr(t); !strings.Contains(addr, ":") {
 		t.Fatalf("address %q is not host:port", addr)
+	}
+}
+
+func TestRedisClientAndPrefix(t *testing.T) {
+	m := miniredis.RunT(t)
+	c, h := testenv.RedisClient(t, m.Addr())
+	var prefix string
+	t.Run("sub test", func(t *testing.T) {
+		prefix = testenv.RedisPrefix(t, c, "testenv")
+		if !strings.HasPrefix(prefix, "autospot-test:testenv:") {
+			t.Fatalf("prefix %q", prefix)
+		}
+		if other := testenv.RedisPrefix(t, c, "testenv"); other == prefix {
+			t.Fatalf("two calls gave one prefix %q", prefix)
+		}
+		for _, k := range []string{"a", "b"} {
+			if err := c.Set(t.Context(), prefix+k, "v", 0).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if err := c.Set(t.Context(), "outside", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	keys := m.Keys()
+	if len(keys) != 1 || keys[0] != "outside" {
+		t.Fatalf("keys after the test ended: %q, want only the one outside the prefix", keys)
+	}
+	if n := h.Load(); n < 3 {
+		t.Fatalf("counter saw %d commands, want at least the 2 SETs and the clean-up", n)
 	}
 }

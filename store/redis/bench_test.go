@@ -25,10 +25,10 @@ import (
 func benchOp(b *testing.B, hook *countHook, op func(i int64) error) {
 	report := func(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
-		b.ReportMetric(float64(hook.n.Load())/float64(b.N), "cmds/op")
+		b.ReportMetric(float64(hook.Load())/float64(b.N), "cmds/op")
 	}
 	b.Run("serial", func(b *testing.B) {
-		hook.n.Store(0)
+		hook.Store(0)
 		b.ReportAllocs()
 		var i int64
 		for b.Loop() {
@@ -40,7 +40,7 @@ func benchOp(b *testing.B, hook *countHook, op func(i int64) error) {
 		report(b)
 	})
 	b.Run("parallel", func(b *testing.B) {
-		hook.n.Store(0)
+		hook.Store(0)
 		var n atomic.Int64
 		b.ReportAllocs()
 		b.SetParallelism(8)

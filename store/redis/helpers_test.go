@@ -1,11 +1,6 @@
 package redis_test
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -17,66 +12,18 @@ import (
 
 // countHook counts the commands a client sends: one per round trip, since
 // the store never pipelines.
-type countHook struct{ n atomic.Int64 }
-
-func (h *countHook) DialHook(next goredis.DialHook) goredis.DialHook { return next }
-func (h *countHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
-	return func(ctx context.Context, cmd goredis.Cmder) error {
-		h.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-func (h *countHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []goredis.Cmder) error {
-		h.n.Add(int64(len(cmds)))
-		return next(ctx, cmds)
-	}
-}
+type countHook = testenv.RedisCounter
 
 func newClient(t testing.TB, addr string) (*goredis.Client, *countHook) {
 	t.Helper()
-	c := goredis.NewClient(&goredis.Options{Addr: addr, MaxRetries: -1})
-	t.Cleanup(func() { _ = c.Close() })
-	if err := c.Ping(context.Background()).Err(); err != nil {
-		t.Fatalf("redis at %s: %v", addr, err)
-	}
-	h := &countHook{}
-	c.AddHook(h)
-	return c, h
+	return testenv.RedisClient(t, addr)
 }
 
 // uniquePrefix returns a key prefix no other test (or test package run in
 // parallel) uses, and deletes every key under it when the test ends.
 func uniquePrefix(t testing.TB, c goredis.UniversalClient) string {
 	t.Helper()
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	name := strings.NewReplacer(" ", "_", "*", "_", "?", "_", "[", "_", "]", "_", "\\", "_").Replace(t.Name())
-	prefix := "autospot-test:store-redis:" + name + ":" + hex.EncodeToString(b[:]) + ":"
-	t.Cleanup(func() { deletePrefix(t, c, prefix) })
-	return prefix
-}
-
-// deletePrefix deletes the keys under prefix with SCAN and DEL.
-func deletePrefix(t testing.TB, c goredis.UniversalClient, prefix string) {
-	ctx := context.Background()
-	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		t.Errorf("scan %s*: %v", prefix, err)
-		return
-	}
-	for len(keys) > 0 {
-		n := min(len(keys), 500)
-		if err := c.Del(ctx, keys[:n]...).Err(); err != nil {
-			t.Errorf("clean-up of %s*: %v", prefix, err)
-			return
-		}
-		keys = keys[n:]
-	}
+	return testenv.RedisPrefix(t, c, "store-redis")
 }
 
 // backend is one server the suites run against.

@@ -21,11 +21,11 @@ func TestOneRoundTripPerOperation(t *testing.T) {
 				// A fresh server has no cached script: EVALSHA, NOSCRIPT,
 				// EVAL. (Not checked on the shared real server, whose
 				// script cache other tests fill.)
-				hook.n.Store(0)
+				hook.Store(0)
 				if err := s.Revocations().RevokeSession(ctx, "cold", now.Add(time.Hour)); err != nil {
 					t.Fatal(err)
 				}
-				if n := hook.n.Load(); n != 2 {
+				if n := hook.Load(); n != 2 {
 					t.Errorf("script on a cold server: %d commands, want 2 (EVALSHA, EVAL)", n)
 				}
 			}
@@ -82,13 +82,13 @@ func TestOneRoundTripPerOperation(t *testing.T) {
 			}
 			const calls = 10
 			for _, op := range ops {
-				hook.n.Store(0)
+				hook.Store(0)
 				for range calls {
 					if err := op.run(); err != nil {
 						t.Fatalf("%s: %v", op.name, err)
 					}
 				}
-				if got := hook.n.Load(); got != calls {
+				if got := hook.Load(); got != calls {
 					t.Errorf("%s: %d calls sent %d commands, want exactly 1 each", op.name, calls, got)
 				}
 			}
