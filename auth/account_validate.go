@@ -49,8 +49,14 @@ func (e *ValidationError) Error() string {
 	return "auth: invalid input: " + strings.Join(parts, ", ")
 }
 
-// Unwrap returns [ErrInvalidInput].
-func (e *ValidationError) Unwrap() error { return ErrInvalidInput }
+// Unwrap returns [ErrInvalidInput], and also [password.ErrPolicy] when the
+// password failed the policy, so callers can tell that case apart.
+func (e *ValidationError) Unwrap() []error {
+	if e.Has("password", "policy") {
+		return []error{ErrInvalidInput, password.ErrPolicy}
+	}
+	return []error{ErrInvalidInput}
+}
 
 // Has reports whether field failed with code.
 func (e *ValidationError) Has(field, code string) bool {
@@ -163,12 +169,53 @@ func (a *Accounts) validateRegistration(r *RegisterRequest) error {
 	r.Email = NormalizeEmail(r.Email)
 	r.Username = strings.TrimSpace(r.Username)
 	r.FullName = strings.TrimSpace(r.FullName)
-	in := registration{Email: r.Email, Username: r.Username, FullName: r.FullName, Password: r.Password}
+	verr, err := checkAccountFields(a.validate, a.policy, registration{Email: r.Email, Username: r.Username, FullName: r.FullName, Password: r.Password})
+	if err != nil {
+		return err
+	}
+	if !verr.Has("email", "invalid") && !verr.Has("email", "required") && !verr.Has("email", "too_long") && a.blockedDomain(r.Email) {
+		verr.Fields = append(verr.Fields, FieldError{Field: "email", Code: "blocked_domain"})
+	}
+	if len(verr.Fields) > 0 {
+		return verr
+	}
+	r.Username = NormalizeUsername(r.Username)
+	return nil
+}
+
+// ValidateAccount checks the fields of an account that is created without
+// the registration flow (an administrator or operator provisioned by an
+// administrator or on the command line) by the rules [Accounts.Register]
+// applies: email (trimmed and lower-cased first), username 3–30 of
+// [A-Za-z0-9_], full name 2–100 printable characters (no control, format
+// or bidi characters), and password by policy with the account's details
+// as context. The email domain blocklist, an option of [Accounts], is not
+// applied. It returns nil or a *[ValidationError] (matching
+// [ErrInvalidInput]).
+func ValidateAccount(email, username, fullName, pw string, policy password.Policy) error {
+	v, err := newAccountValidator(policy)
+	if err != nil {
+		return err
+	}
+	verr, err := checkAccountFields(v, policy, registration{Email: NormalizeEmail(email),
+		Username: strings.TrimSpace(username), FullName: strings.TrimSpace(fullName), Password: pw})
+	if err != nil {
+		return err
+	}
+	if len(verr.Fields) > 0 {
+		return verr
+	}
+	return nil
+}
+
+// checkAccountFields runs the registration rules over in and lists every
+// failed field (an empty list when all pass).
+func checkAccountFields(v *validator.Validate, policy password.Policy, in registration) (*ValidationError, error) {
 	verr := &ValidationError{}
-	err := a.validate.Struct(in)
+	err := v.Struct(in)
 	var ves validator.ValidationErrors
 	if err != nil && !errors.As(err, &ves) {
-		return fmt.Errorf("auth: validate registration: %w", err)
+		return nil, fmt.Errorf("auth: validate account: %w", err)
 	}
 	for _, fe := range ves {
 		f := FieldError{Field: fieldNames[fe.StructField()], Code: "invalid"}
@@ -182,20 +229,13 @@ func (a *Accounts) validateRegistration(r *RegisterRequest) error {
 		case "autospot_password":
 			f.Code = "policy"
 			var pe *password.PolicyError
-			if errors.As(a.policy.Check(r.Password, password.UserInfo{Email: r.Email, Username: r.Username, Name: r.FullName}), &pe) {
+			if errors.As(policy.Check(in.Password, password.UserInfo{Email: in.Email, Username: in.Username, Name: in.FullName}), &pe) {
 				f.Violations = pe.Violations
 			}
 		}
 		verr.Fields = append(verr.Fields, f)
 	}
-	if !verr.Has("email", "invalid") && !verr.Has("email", "required") && !verr.Has("email", "too_long") && a.blockedDomain(r.Email) {
-		verr.Fields = append(verr.Fields, FieldError{Field: "email", Code: "blocked_domain"})
-	}
-	if len(verr.Fields) > 0 {
-		return verr
-	}
-	r.Username = NormalizeUsername(r.Username)
-	return nil
+	return verr, nil
 }
 
 // checkNewPassword checks a new password (change, reset) against the

@@ -55,7 +55,7 @@ func (p *Provisioner) CreateUser(ctx context.Context, in NewUser) (auth.User, er
 	if p.Policy != nil {
 		policy = *p.Policy
 	}
-	if err := policy.Check(in.Password, password.UserInfo{Email: email, Username: username, Name: name}); err != nil {
+	if err := auth.ValidateAccount(email, username, name, in.Password, policy); err != nil {
 		return auth.User{}, err
 	}
 	hash, err := p.Hasher.Hash(ctx, in.Password)

@@ -57,6 +57,10 @@ func TestCreateUserRefusals(t *testing.T) {
 		{"username taken", accounts.NewUser{Email: "b@example.com", Username: "AAA", FullName: "B B", Password: "Kestrel-Parking-97!", Roles: []auth.Role{auth.RoleAdmin}}, accounts.ErrTaken},
 		{"common password", accounts.NewUser{Email: "c@example.com", Username: "ccc", FullName: "C C", Password: "Password1!", Roles: []auth.Role{auth.RoleAdmin}}, password.ErrPolicy},
 		{"operator without facility", accounts.NewUser{Email: "d@example.com", Username: "ddd", FullName: "D D", Password: "Kestrel-Parking-97!", Roles: []auth.Role{auth.RoleOperator}}, auth.ErrInvalidInput},
+		{"username with a space", accounts.NewUser{Email: "f@example.com", Username: "bad name", FullName: "F F", Password: "Kestrel-Parking-97!", Roles: []auth.Role{auth.RoleAdmin}}, auth.ErrInvalidInput},
+		{"invalid email", accounts.NewUser{Email: "not-an-email", Username: "ggg", FullName: "G G", Password: "Kestrel-Parking-97!", Roles: []auth.Role{auth.RoleAdmin}}, auth.ErrInvalidInput},
+		{"name with a bidi override", accounts.NewUser{Email: "h@example.com", Username: "hhh", FullName: "H \u202eH", Password: "Kestrel-Parking-97!", Roles: []auth.Role{auth.RoleAdmin}}, auth.ErrInvalidInput},
+		{"name with CR LF", accounts.NewUser{Email: "i@example.com", Username: "iii", FullName: "I\r\nlevel=INFO", Password: "Kestrel-Parking-97!", Roles: []auth.Role{auth.RoleAdmin}}, auth.ErrInvalidInput},
 		{"facility without operator", accounts.NewUser{Email: "e@example.com", Username: "eee", FullName: "E E", Password: "Kestrel-Parking-97!", Roles: []auth.Role{auth.RoleDriver}, Facility: "x"}, auth.ErrInvalidInput},
 	}
 	for _, tc := range tests {

@@ -87,7 +87,7 @@ func TestJWKS(t *testing.T) {
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("ParseJWKS: %v", err)
 	}
-	_, tk := ed.createUser("ed@example.com", "ed", auth.RoleDriver, "")
+	_, tk := ed.createUser("ed@example.com", "eddsa_user", auth.RoleDriver, "")
 	if r := ed.do(req{method: "GET", path: "/auth/profile", token: tk.Access}); r.code != 200 {
 		t.Errorf("EdDSA token refused: %d", r.code)
 	}
