@@ -18,8 +18,8 @@ import (
 //
 //	AUTOSPOT_TEST_REDIS_ADDR=127.0.0.1:16379 go test -run '^$' -bench Redis -benchmem ./ratelimit/redisstore/
 func BenchmarkRedis(b *testing.B) {
-	c, hook := newClient(b, testenv.RedisAddr(b))
-	s := newStore(b, c, uniquePrefix(b))
+	c, hook := testenv.RedisClient(b, testenv.RedisAddr(b))
+	s := newStore(b, c, uniquePrefix(b, c))
 	ctx := context.Background()
 	if err := s.Load(ctx); err != nil {
 		b.Fatal(err)
@@ -27,10 +27,10 @@ func BenchmarkRedis(b *testing.B) {
 	p := ratelimit.Policy{Limit: 1000, Period: time.Second}
 	report := func(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
-		b.ReportMetric(float64(hook.n.Load())/float64(b.N), "cmds/decision")
+		b.ReportMetric(float64(hook.Load())/float64(b.N), "cmds/decision")
 	}
 	b.Run("serial", func(b *testing.B) {
-		hook.n.Store(0)
+		hook.Store(0)
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
 			if _, err := s.Allow(ctx, fmt.Sprint("k", i%1000), p); err != nil {
@@ -40,7 +40,7 @@ func BenchmarkRedis(b *testing.B) {
 		report(b)
 	})
 	b.Run("parallel", func(b *testing.B) {
-		hook.n.Store(0)
+		hook.Store(0)
 		var n atomic.Int64
 		b.ReportAllocs()
 		b.SetParallelism(8)

@@ -2,14 +2,11 @@ package redisstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,41 +19,10 @@ import (
 	"github.com/autospot/autospot/ratelimit/redisstore"
 )
 
-// countHook counts the commands a client sends: one per round trip, since
-// the store never pipelines.
-type countHook struct{ n atomic.Int64 }
-
-func (h *countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
-func (h *countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		h.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-func (h *countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		h.n.Add(int64(len(cmds)))
-		return next(ctx, cmds)
-	}
-}
-
-func newClient(t testing.TB, addr string) (*redis.Client, *countHook) {
-	t.Helper()
-	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
-	t.Cleanup(func() { _ = c.Close() })
-	if err := c.Ping(context.Background()).Err(); err != nil {
-		t.Fatalf("redis at %s: %v", addr, err)
-	}
-	h := &countHook{}
-	c.AddHook(h)
-	return c, h
-}
-
-// uniquePrefix isolates each test's keys on a shared server.
-func uniquePrefix(t testing.TB) redisstore.Option {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return redisstore.WithPrefix("autospot-test:" + t.Name() + ":" + hex.EncodeToString(b[:]) + ":")
+// uniquePrefix isolates each test's keys on a shared server and deletes
+// them when the test ends.
+func uniquePrefix(t testing.TB, c redis.UniversalClient) redisstore.Option {
+	return redisstore.WithPrefix(testenv.RedisPrefix(t, c, "ratelimit"))
 }
 
 func newStore(t testing.TB, c redis.Scripter, opts ...redisstore.Option) *redisstore.Store {
@@ -74,7 +40,7 @@ func miniHarness(t *testing.T) (ratelimittest.Harness, *miniredis.Miniredis) {
 	m := miniredis.RunT(t)
 	clock := ratelimittest.NewClock()
 	m.SetTime(clock.Now())
-	c, _ := newClient(t, m.Addr())
+	c, _ := testenv.RedisClient(t, m.Addr())
 	return ratelimittest.Harness{
 		Store: newStore(t, c),
 		Advance: func(d time.Duration) {
@@ -94,8 +60,8 @@ func TestMiniredisConformance(t *testing.T) {
 func TestRealRedisConformance(t *testing.T) {
 	addr := testenv.RedisAddr(t)
 	ratelimittest.Run(t, func(t *testing.T) ratelimittest.Harness {
-		c, _ := newClient(t, addr)
-		return ratelimittest.Harness{Store: newStore(t, c, uniquePrefix(t))}
+		c, _ := testenv.RedisClient(t, addr)
+		return ratelimittest.Harness{Store: newStore(t, c, uniquePrefix(t, c))}
 	})
 }
 
@@ -107,9 +73,9 @@ func TestCommandsPerDecision(t *testing.T) {
 	}
 	for name, server := range servers {
 		t.Run(name, func(t *testing.T) {
-			c, hook := newClient(t, server(t))
+			c, hook := testenv.RedisClient(t, server(t))
 			ctx := context.Background()
-			s := newStore(t, c, uniquePrefix(t))
+			s := newStore(t, c, uniquePrefix(t, c))
 			p := ratelimit.Policy{Limit: 10, Period: time.Minute}
 
 			if name == "miniredis" {
@@ -117,37 +83,37 @@ func TestCommandsPerDecision(t *testing.T) {
 				// EVALSHA → NOSCRIPT → EVAL. (Not checked on the shared
 				// real server, whose script cache other tests fill; its
 				// cache is never flushed.)
-				hook.n.Store(0)
+				hook.Store(0)
 				if _, err := s.Allow(ctx, "cold", p); err != nil {
 					t.Fatal(err)
 				}
-				if n := hook.n.Load(); n != 2 {
+				if n := hook.Load(); n != 2 {
 					t.Errorf("first decision on a cold server: %d commands, want 2 (EVALSHA, EVAL)", n)
 				}
 			} else if err := s.Load(ctx); err != nil {
 				t.Fatal(err)
 			}
 			const decisions = 100
-			hook.n.Store(0)
+			hook.Store(0)
 			for range decisions {
 				if _, err := s.Allow(ctx, "k", p); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if n := hook.n.Load(); n != decisions {
+			if n := hook.Load(); n != decisions {
 				t.Errorf("%d decisions took %d commands, want exactly 1 each", decisions, n)
 			}
 
 			// With Load, even a fresh store's first decision is one command.
-			s2 := newStore(t, c, uniquePrefix(t))
+			s2 := newStore(t, c, uniquePrefix(t, c))
 			if err := s2.Load(ctx); err != nil {
 				t.Fatal(err)
 			}
-			hook.n.Store(0)
+			hook.Store(0)
 			if _, err := s2.Allow(ctx, "k", p); err != nil {
 				t.Fatal(err)
 			}
-			if n := hook.n.Load(); n != 1 {
+			if n := hook.Load(); n != 1 {
 				t.Errorf("first decision after Load: %d commands, want 1", n)
 			}
 		})
@@ -156,9 +122,9 @@ func TestCommandsPerDecision(t *testing.T) {
 
 // The server's own counters agree: one EVALSHA per decision, no EVAL.
 func TestRealRedisCommandStats(t *testing.T) {
-	c, _ := newClient(t, testenv.RedisAddr(t))
+	c, _ := testenv.RedisClient(t, testenv.RedisAddr(t))
 	ctx := context.Background()
-	s := newStore(t, c, uniquePrefix(t))
+	s := newStore(t, c, uniquePrefix(t, c))
 	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -209,8 +175,8 @@ func TestServerClock(t *testing.T) {
 	m := miniredis.RunT(t)
 	t0 := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC) // far from every replica's clock
 	m.SetTime(t0)
-	c1, _ := newClient(t, m.Addr())
-	c2, _ := newClient(t, m.Addr())
+	c1, _ := testenv.RedisClient(t, m.Addr())
+	c2, _ := testenv.RedisClient(t, m.Addr())
 	replica1, replica2 := newStore(t, c1), newStore(t, c2)
 	ctx := context.Background()
 	p := ratelimit.Policy{Limit: 5, Period: time.Minute}
@@ -239,8 +205,8 @@ func TestServerClock(t *testing.T) {
 
 // Credit comes back in real time on the real server.
 func TestRealRedisRefill(t *testing.T) {
-	c, _ := newClient(t, testenv.RedisAddr(t))
-	s := newStore(t, c, uniquePrefix(t))
+	c, _ := testenv.RedisClient(t, testenv.RedisAddr(t))
+	s := newStore(t, c, uniquePrefix(t, c))
 	ctx := context.Background()
 	p := ratelimit.Policy{Limit: 10, Period: time.Second, Burst: 1}
 	var d ratelimit.Decision
@@ -308,14 +274,14 @@ func TestMiddlewareRedisDown(t *testing.T) {
 }
 
 func TestInvalidPolicyNoRoundTrip(t *testing.T) {
-	c, hook := newClient(t, miniredis.RunT(t).Addr())
+	c, hook := testenv.RedisClient(t, miniredis.RunT(t).Addr())
 	s := newStore(t, c)
-	hook.n.Store(0)
+	hook.Store(0)
 	_, err := s.Allow(context.Background(), "k", ratelimit.Policy{})
 	if !errors.Is(err, ratelimit.ErrInvalidPolicy) {
 		t.Errorf("err = %v, want ErrInvalidPolicy", err)
 	}
-	if hook.n.Load() != 0 {
+	if hook.Load() != 0 {
 		t.Error("invalid policy reached the server")
 	}
 }
@@ -328,7 +294,7 @@ func TestNewNilClient(t *testing.T) {
 
 func TestUnexpectedReply(t *testing.T) {
 	m := miniredis.RunT(t)
-	c, _ := newClient(t, m.Addr())
+	c, _ := testenv.RedisClient(t, m.Addr())
 	s := newStore(t, c)
 	// Another script squatting on our SHA cannot be simulated without a
 	// SHA-1 collision; a key of the wrong type makes the script fail instead.
