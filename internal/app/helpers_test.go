@@ -6,7 +6,7 @@ import (
 )
 
 func provisionAdmin(id string) accounts.NewUser {
-	return accounts.NewUser{Email: "r" + id + "@example.com", Username: "r" + id, FullName: "Replica Test", Password: "Kestrel-Parking-97!", Roles: []auth.Role{auth.RoleAdmin}}
+	return accounts.NewUser{Email: "r" + id + "@example.com", Username: "admin_" + id, FullName: "Replica Test", Password: "Kestrel-Parking-97!", Roles: []auth.Role{auth.RoleAdmin}}
 }
 
 func subject(u auth.User) auth.Subject { return auth.Subject{ID: u.ID, Roles: u.Roles} }
